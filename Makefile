@@ -1,0 +1,64 @@
+# Listen-Wiseer: the extension (PGXS), the ingestor, and the two set-up commands.
+#
+#   make demo    install what is missing, build, start a cluster of our own, load the demo library
+#   make test    the same set-up, then every test (pg_regress, ingestor unit + sanitizers, e2e, sklearn)
+#   make bench   benchmarks, each against a baseline in the same run
+#   make eval    recommendation quality against baselines
+
+PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+
+MODULE_big   = listen_wiseer
+EXT_SRCS     = $(sort $(wildcard extension/*.c))
+OBJS         = $(EXT_SRCS:.c=.o)
+EXTVERSION   = 1.0
+MODULEDIR    = extension
+DATA         = listen_wiseer.control
+DATA_built   = extension/listen_wiseer--$(EXTVERSION).sql
+SQL_PIECES   = $(sort $(wildcard extension/sql/*.sql))
+REGRESS      = $(sort $(patsubst sql/%.sql,%,$(wildcard sql/*.sql)))
+REGRESS_OPTS = --inputdir=. --outputdir=. --dbname=lw_regression
+PGFILEDESC   = "listen_wiseer - music analytics on a Spotify library"
+
+# Portable vectorization: reassociation for reductions, no -march=native.
+# Kernels that benefit use target_clones (see extension/fv_kernels.h).
+PG_CFLAGS   += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare \
+               -ftree-vectorize -fassociative-math -fno-signed-zeros -fno-trapping-math
+SHLIB_LINK  += -lm
+
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(PGXS),)
+include $(PGXS)
+endif
+
+$(DATA_built): $(SQL_PIECES)
+	cat $(SQL_PIECES) > $@
+
+# The ingestor is built and installed with the extension.
+all: ingestor
+.PHONY: ingestor ingestor-install deps demo test bench eval cluster-start cluster-stop
+# SKIP_INGESTOR=1 builds and installs the extension alone.
+ingestor:
+	@if [ -z "$(SKIP_INGESTOR)" ] && [ -f ingestor/Makefile ]; then $(MAKE) -C ingestor; fi
+install: ingestor-install
+ingestor-install:
+	@if [ -z "$(SKIP_INGESTOR)" ] && [ -f ingestor/Makefile ]; then $(MAKE) -C ingestor install; fi
+clean: ingestor-clean
+.PHONY: ingestor-clean
+ingestor-clean:
+	@if [ -f ingestor/Makefile ]; then $(MAKE) -C ingestor clean; fi
+
+deps:
+	@./test/install-deps.sh
+
+# The two set-up commands (and the two extra tools) are scripts so they can clean up on interrupt.
+demo:
+	@./test/demo.sh
+
+test:
+	@./test/run-all.sh
+
+bench:
+	@./test/bench/run.sh
+
+eval:
+	@./test/eval/run-with-cluster.sh

@@ -1,0 +1,157 @@
+-- ---------------------------------------------------------------------------
+-- Comparable scales: every distance in the product compares standardized
+-- vectors.  v[i] = weight[i] * (x[i] - mean[i]) / stddev[i] over the library
+-- (z-score; a feature constant across the library contributes 0).
+-- The features, in vector order, are the ones listed in feature_order().
+-- ---------------------------------------------------------------------------
+
+-- The features in vector order (1-based position = vector dimension).
+CREATE FUNCTION listen_wiseer.feature_names() RETURNS text[]
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN ARRAY['danceability', 'energy', 'loudness', 'speechiness', 'acousticness',
+	             'instrumentalness', 'liveness', 'valence', 'tempo']::text[];
+
+-- A track's raw features in vector order.
+CREATE FUNCTION listen_wiseer.raw_features(f listen_wiseer.audio_features) RETURNS double precision[]
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN ARRAY[f.danceability, f.energy, f.loudness, f.speechiness, f.acousticness,
+	             f.instrumentalness, f.liveness, f.valence, f.tempo]::double precision[];
+
+CREATE FUNCTION @extschema@.standardize(raw double precision[], center double precision[], scale double precision[])
+	RETURNS @extschema@.feature_vector
+	AS 'MODULE_PATHNAME', 'feature_vector_standardize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Per-feature weights a user changes.  Holds only the user's choices: a
+-- feature without a row has weight 1 (so pg_dump keeps exactly what the user set).
+-- Weight 0 switches a feature off.
+CREATE TABLE listen_wiseer.feature_weights (
+	feature text PRIMARY KEY
+	        CHECK (feature = ANY (ARRAY['danceability', 'energy', 'loudness', 'speechiness', 'acousticness',
+	                                    'instrumentalness', 'liveness', 'valence', 'tempo'])),
+	weight  double precision NOT NULL CHECK (weight >= 0 AND weight <= 1000)
+);
+SELECT pg_catalog.pg_extension_config_dump('listen_wiseer.feature_weights', '');
+
+-- The statistics the current vectors were computed with (one row, derived).
+CREATE TABLE listen_wiseer.feature_stats (
+	singleton   boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+	n           bigint NOT NULL,
+	mean        double precision[] NOT NULL,
+	stddev      double precision[] NOT NULL,
+	weight      double precision[] NOT NULL,
+	computed_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+
+-- Per feature, for people: position, mean, stddev, weight.
+CREATE VIEW listen_wiseer.feature_scaling AS
+	SELECT f.position, f.feature, s.n, s.mean[f.position] AS mean,
+	       s.stddev[f.position] AS stddev, s.weight[f.position] AS weight, s.computed_at
+	FROM pg_catalog.unnest(listen_wiseer.feature_names()) WITH ORDINALITY AS f(feature, position)
+	LEFT JOIN listen_wiseer.feature_stats s ON true;
+
+-- Standardized vectors, one per track with audio features (derived data:
+-- rebuilt by refresh_vectors, not dumped).
+CREATE TABLE listen_wiseer.track_vectors (
+	track_id text PRIMARY KEY REFERENCES listen_wiseer.audio_features ON DELETE CASCADE,
+	v        @extschema@.feature_vector(9) NOT NULL
+);
+
+-- Recompute the statistics and every vector.  Called at commit of any
+-- transaction that changed audio_features or feature_weights (see the
+-- triggers below), and by lw-ingest after a bulk load.  Returns the number of
+-- vectors written.
+CREATE FUNCTION listen_wiseer.refresh_vectors() RETURNS bigint
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	names    text[] := listen_wiseer.feature_names();
+	d        int := pg_catalog.array_length(names, 1);
+	st       record;
+	w        double precision[];
+	scale    double precision[];
+	written  bigint;
+BEGIN
+	-- Serialize concurrent refreshes; readers are never blocked.
+	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('listen_wiseer.refresh_vectors'));
+
+	SELECT pg_catalog.count(*) AS n,
+	       ARRAY[pg_catalog.avg(danceability), pg_catalog.avg(energy), pg_catalog.avg(loudness),
+	             pg_catalog.avg(speechiness), pg_catalog.avg(acousticness), pg_catalog.avg(instrumentalness),
+	             pg_catalog.avg(liveness), pg_catalog.avg(valence), pg_catalog.avg(tempo)]::double precision[] AS mean,
+	       ARRAY[pg_catalog.stddev_pop(danceability), pg_catalog.stddev_pop(energy), pg_catalog.stddev_pop(loudness),
+	             pg_catalog.stddev_pop(speechiness), pg_catalog.stddev_pop(acousticness),
+	             pg_catalog.stddev_pop(instrumentalness), pg_catalog.stddev_pop(liveness),
+	             pg_catalog.stddev_pop(valence), pg_catalog.stddev_pop(tempo)]::double precision[] AS sd
+	  INTO st
+	  FROM listen_wiseer.audio_features;
+
+	DELETE FROM listen_wiseer.feature_stats;
+	IF st.n = 0 THEN
+		DELETE FROM listen_wiseer.track_vectors;
+		RETURN 0;
+	END IF;
+
+	SELECT pg_catalog.array_agg(COALESCE(fw.weight, 1.0) ORDER BY f.position)
+	  INTO w
+	  FROM pg_catalog.unnest(names) WITH ORDINALITY AS f(feature, position)
+	  LEFT JOIN listen_wiseer.feature_weights fw ON fw.feature = f.feature;
+
+	SELECT pg_catalog.array_agg(CASE WHEN st.sd[i] > 1e-12 THEN w[i] / st.sd[i] ELSE 0 END ORDER BY i)
+	  INTO scale
+	  FROM pg_catalog.generate_series(1, d) AS i;
+
+	INSERT INTO listen_wiseer.feature_stats (n, mean, stddev, weight)
+	VALUES (st.n, st.mean, st.sd, w);
+
+	-- Upsert, touching only rows whose vector changed; drop orphans.
+	INSERT INTO listen_wiseer.track_vectors AS tv (track_id, v)
+	SELECT f.track_id, @extschema@.standardize(listen_wiseer.raw_features(f), st.mean, scale)
+	  FROM listen_wiseer.audio_features f
+	ON CONFLICT (track_id) DO UPDATE SET v = EXCLUDED.v
+	  WHERE tv.v::real[] IS DISTINCT FROM EXCLUDED.v::real[];
+	GET DIAGNOSTICS written = ROW_COUNT;
+	RETURN written;
+END;
+$$;
+
+-- The standardized vector of one track, computed now from the current statistics
+-- (NULL when the track has no audio features or no statistics exist yet).
+CREATE FUNCTION @extschema@.track_vector(track_id text) RETURNS @extschema@.feature_vector
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN (SELECT @extschema@.standardize(listen_wiseer.raw_features(f), s.mean,
+	               ARRAY(SELECT CASE WHEN s.stddev[i] > 1e-12 THEN s.weight[i] / s.stddev[i] ELSE 0 END
+	                     FROM pg_catalog.generate_series(1, pg_catalog.array_length(s.mean, 1)) AS i ORDER BY i))
+	        FROM listen_wiseer.audio_features f, listen_wiseer.feature_stats s
+	        WHERE f.track_id = track_vector.track_id);
+
+-- Keep the vectors current: once per transaction that changed features or
+-- weights, at commit (deferred), so a bulk load pays one refresh.  A session
+-- that loads in many transactions (lw-ingest) may set
+-- listen_wiseer.defer_refresh = on and call refresh_vectors() once at the end.
+CREATE FUNCTION listen_wiseer.vectors_stale() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF pg_catalog.current_setting('listen_wiseer.defer_refresh', true) = 'on' THEN
+		RETURN NULL;
+	END IF;
+	IF pg_catalog.current_setting('listen_wiseer.refreshed_in_xact', true) IS DISTINCT FROM
+	   pg_catalog.txid_current()::text THEN
+		PERFORM listen_wiseer.refresh_vectors();
+		PERFORM pg_catalog.set_config('listen_wiseer.refreshed_in_xact', pg_catalog.txid_current()::text, true);
+	END IF;
+	RETURN NULL;
+END;
+$$;
+
+CREATE CONSTRAINT TRIGGER audio_features_refresh_vectors
+	AFTER INSERT OR UPDATE OR DELETE ON listen_wiseer.audio_features
+	DEFERRABLE INITIALLY DEFERRED
+	FOR EACH ROW EXECUTE FUNCTION listen_wiseer.vectors_stale();
+CREATE CONSTRAINT TRIGGER feature_weights_refresh_vectors
+	AFTER INSERT OR UPDATE OR DELETE ON listen_wiseer.feature_weights
+	DEFERRABLE INITIALLY DEFERRED
+	FOR EACH ROW EXECUTE FUNCTION listen_wiseer.vectors_stale();
