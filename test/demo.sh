@@ -1,0 +1,53 @@
+#!/bin/bash
+# make demo: install what is missing, build, start our own cluster and the mock
+# Spotify, log in and sync through the real lw-ingest, then show the library,
+# the outliers of 'chill' and SELECT * FROM recommend('chill').
+# Everything it starts, it stops (also on Ctrl-C); the data stays in .pgdata/.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+./test/install-deps.sh
+echo "demo: building and installing"
+lw_build_and_install
+
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/lw-demo.XXXXXX")
+MOCK_PID=""
+cleanup() {
+	[ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null && wait "$MOCK_PID" 2>/dev/null
+	./test/cluster.sh stop || true
+	rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+./test/cluster.sh start
+eval "$(./test/cluster.sh env)"
+export PGDATABASE=listen_wiseer_demo
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $PGDATABASE" -c "CREATE DATABASE $PGDATABASE" 2>/dev/null
+psql -X -q -c "CREATE EXTENSION listen_wiseer"
+
+psql() { command psql -X -q -P pager=off "$@"; }
+
+if [ -x test/mock/spotify_mock.py ] && [ -x test/demo-ingest.sh ]; then
+	# The real ingestor against the mock Spotify (login with auto-consent, then sync).
+	./test/demo-ingest.sh "$RUN"
+else
+	echo "demo: (ingestor not available yet) loading nothing"
+fi
+
+echo
+echo "== feature_vector: distances"
+psql <<'SQL'
+SELECT '[3,4]'::feature_vector <-> '[0,0]' AS euclidean_3_4_0_0,
+       '[1,0]'::feature_vector <=> '[0,1]' AS cosine_orthogonal,
+       '[1,1]'::feature_vector <=> '[2,2]' AS cosine_parallel;
+SQL
+
+if psql -Atc "SELECT to_regprocedure('recommend(text,integer,text,text,boolean,integer)') IS NOT NULL OR EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'recommend')" | grep -q t \
+	&& [ "$(psql -Atc 'SELECT count(*) FROM listen_wiseer.playlists')" -gt 0 ]; then
+	./test/demo-report.sh
+fi
+
+echo
+echo "demo: done. Explore the same data with:  test/cluster.sh start && test/cluster.sh psql -d $PGDATABASE"
