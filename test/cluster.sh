@@ -18,11 +18,12 @@ SOCK=${LW_PGSOCK:-$BASE/.pgsock-$PORT}
 LOG=$BASE/.pglog-$PORT.log
 SUPERUSER=postgres
 
+mkdir -p "$BASE"
 if [ "$(id -u)" -eq 0 ]; then
 	RUNAS=(runuser -u postgres --)
 	# The server user must reach the data directory; a checkout under /root cannot be.
 	if ! runuser -u postgres -- test -x "$BASE" 2>/dev/null; then
-		BASE=${TMPDIR:-/tmp}/listen-wiseer-$(echo "$ROOT" | md5sum | cut -c1-8)
+		BASE=${TMPDIR:-/tmp}/listen-wiseer-$(echo "$DATA" | md5sum | cut -c1-8)
 		DATA=$BASE/pgdata
 		SOCK=$BASE/sock-$PORT
 		LOG=$BASE/pglog-$PORT.log

@@ -55,6 +55,8 @@ if [ -x test/e2e/run.sh ]; then
 		suite "end-to-end under ASan+UBSan" env LW_INGEST="$ROOT/ingestor/build/asan/lw-ingest" test/e2e/run.sh
 fi
 [ -x test/e2e/valgrind_sync.sh ] && suite "full sync under valgrind" test/e2e/valgrind_sync.sh
+[ -x test/genres/unit.sh ] && suite "genre matcher unit tests (ASan+UBSan)" test/genres/unit.sh
+[ -x test/genres/dump_restore.sh ] && suite "genre rules survive pg_dump/pg_restore" test/genres/dump_restore.sh
 [ -x test/sklearn/agreement.sh ] && suite "isolation forest vs scikit-learn" test/sklearn/agreement.sh
 
 echo

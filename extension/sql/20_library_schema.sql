@@ -24,6 +24,9 @@ CREATE TABLE listen_wiseer.artists (
 	updated_at        timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 CREATE INDEX artists_genres_idx ON listen_wiseer.artists USING gin (genres);
+-- added for the ingestor: the artists whose full object (genres) was never fetched
+CREATE INDEX artists_unfetched_idx ON listen_wiseer.artists (artist_id)
+	WHERE genres IS NULL AND genres_fetched_at IS NULL;
 
 CREATE TABLE listen_wiseer.tracks (
 	track_id               text PRIMARY KEY CHECK (track_id <> ''),
@@ -36,9 +39,15 @@ CREATE TABLE listen_wiseer.tracks (
 	explicit               boolean,
 	popularity             smallint CHECK (popularity BETWEEN 0 AND 100),
 	isrc                   text,
-	updated_at             timestamptz NOT NULL DEFAULT pg_catalog.now()
+	updated_at             timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	-- added for the ingestor: when /audio-features was last asked for this track, so tracks
+	-- Spotify has no features for (null entries) are not asked again on every sync
+	features_checked_at    timestamptz
 );
 CREATE INDEX tracks_isrc_idx ON listen_wiseer.tracks (isrc) WHERE isrc IS NOT NULL;
+-- added for the ingestor: the tracks still to ask /audio-features for, in id order
+CREATE INDEX tracks_features_unchecked_idx ON listen_wiseer.tracks (track_id)
+	WHERE features_checked_at IS NULL;
 
 -- A track's artists in credit order (position 0 = primary artist).
 CREATE TABLE listen_wiseer.track_artists (

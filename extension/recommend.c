@@ -1,0 +1,540 @@
+/*
+ * extension/recommend.c
+ *
+ * Two scoring helpers for recommend() (extension/sql/60_recommend.sql), called
+ * once per candidate track, so they keep the per-query constant argument (the
+ * playlist's genre shares, the playlist's member vectors) parsed in fn_extra
+ * and only look at the candidate's own values per call.
+ *
+ *   recommend_best_share(items text[], keys text[], shares float8[]) float8
+ *       the largest shares[i] whose keys[i] is one of items; 0 when none is
+ *   recommend_mean_share(items text[], keys text[], shares float8[]) float8
+ *       the mean over items of their share (0 for an item not among keys)
+ *   recommend_neighbour_similarity(v feature_vector, members feature_vector[], k int) float8
+ *       mean cosine similarity of v to its k most similar members
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "access/tupmacs.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "feature_vector.h"
+
+PG_FUNCTION_INFO_V1(recommend_best_share);
+PG_FUNCTION_INFO_V1(recommend_mean_share);
+PG_FUNCTION_INFO_V1(recommend_neighbour_similarity);
+
+/*
+ * The cache is keyed on the argument's bytes: within one execution a query
+ * parameter is the same datum on every row, so the pointer test nearly always
+ * decides and the byte comparison runs only when the pointer changed.
+ */
+typedef struct ArgKey
+{
+	const void *ptr;			/* datum pointer the cache was built from */
+	Size		len;
+	char	   *copy;			/* its bytes */
+} ArgKey;
+
+static bool
+argkey_matches(const ArgKey *key, const struct varlena *datum)
+{
+	Size		len = VARSIZE_ANY(datum);
+
+	if (key->copy == NULL || key->len != len)
+		return false;
+	if (key->ptr == (const void *) datum)
+		return true;
+	return memcmp(key->copy, datum, len) == 0;
+}
+
+static void
+argkey_set(ArgKey *key, MemoryContext cxt, const struct varlena *datum)
+{
+	Size		len = VARSIZE_ANY(datum);
+
+	if (key->copy)
+		pfree(key->copy);
+	key->copy = MemoryContextAlloc(cxt, len);
+	memcpy(key->copy, datum, len);
+	key->len = len;
+	key->ptr = datum;
+}
+
+/* ------------------------------------------------------------------------ */
+/* recommend_best_share                                                      */
+/* ------------------------------------------------------------------------ */
+
+typedef struct ShareEntry
+{
+	char	   *key;
+	int			len;
+	double		share;
+} ShareEntry;
+
+typedef struct ShareCache
+{
+	ArgKey		keys_arg;
+	ArgKey		shares_arg;
+	int			n;
+	ShareEntry *entries;		/* sorted by (len, bytes) */
+} ShareCache;
+
+static int
+share_entry_cmp(const void *a, const void *b)
+{
+	const ShareEntry *x = a;
+	const ShareEntry *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return memcmp(x->key, y->key, x->len);
+}
+
+static void
+share_cache_build(ShareCache *cache, MemoryContext cxt, ArrayType *keys, ArrayType *shares)
+{
+	Datum	   *kd;
+	bool	   *kn;
+	int			nk;
+	Datum	   *sd;
+	bool	   *sn;
+	int			ns;
+	MemoryContext old;
+
+	if (ARR_NDIM(keys) > 1 || ARR_NDIM(shares) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("keys and shares must be one-dimensional arrays")));
+	deconstruct_array(keys, TEXTOID, -1, false, TYPALIGN_INT, &kd, &kn, &nk);
+	deconstruct_array(shares, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &sd, &sn, &ns);
+	if (nk != ns)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("keys and shares must have the same length"),
+				 errdetail("keys has %d elements, shares has %d.", nk, ns)));
+
+	old = MemoryContextSwitchTo(cxt);
+	if (cache->entries)
+		pfree(cache->entries);
+	cache->entries = palloc(sizeof(ShareEntry) * Max(nk, 1));
+	cache->n = 0;
+	for (int i = 0; i < nk; i++)
+	{
+		text	   *t;
+		ShareEntry *e;
+
+		if (kn[i] || sn[i])
+			continue;
+		t = DatumGetTextPP(kd[i]);
+		e = &cache->entries[cache->n++];
+		e->len = VARSIZE_ANY_EXHDR(t);
+		e->key = palloc(e->len + 1);
+		memcpy(e->key, VARDATA_ANY(t), e->len);
+		e->share = DatumGetFloat8(sd[i]);
+	}
+	MemoryContextSwitchTo(old);
+	qsort(cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp);
+}
+
+static Datum
+share_common(FunctionCallInfo fcinfo, bool mean)
+{
+	ArrayType  *items;
+	ArrayType  *keys;
+	ArrayType  *shares;
+	ShareCache *cache;
+	Datum	   *id;
+	bool	   *in;
+	int			ni;
+	double		best = 0.0;
+	double		sum = 0.0;
+	int			counted = 0;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_FLOAT8(0.0);
+	items = PG_GETARG_ARRAYTYPE_P(0);
+	keys = PG_GETARG_ARRAYTYPE_P(1);
+	shares = PG_GETARG_ARRAYTYPE_P(2);
+
+	cache = (ShareCache *) fcinfo->flinfo->fn_extra;
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ShareCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (!argkey_matches(&cache->keys_arg, (struct varlena *) keys) ||
+		!argkey_matches(&cache->shares_arg, (struct varlena *) shares))
+	{
+		share_cache_build(cache, fcinfo->flinfo->fn_mcxt, keys, shares);
+		argkey_set(&cache->keys_arg, fcinfo->flinfo->fn_mcxt, (struct varlena *) keys);
+		argkey_set(&cache->shares_arg, fcinfo->flinfo->fn_mcxt, (struct varlena *) shares);
+	}
+	if (cache->n == 0)
+		PG_RETURN_FLOAT8(0.0);
+
+	deconstruct_array(items, TEXTOID, -1, false, TYPALIGN_INT, &id, &in, &ni);
+	for (int i = 0; i < ni; i++)
+	{
+		text	   *t;
+		ShareEntry	probe;
+		ShareEntry *hit;
+
+		if (in[i])
+			continue;
+		t = DatumGetTextPP(id[i]);
+		probe.key = VARDATA_ANY(t);
+		probe.len = VARSIZE_ANY_EXHDR(t);
+		hit = bsearch(&probe, cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp);
+		counted++;
+		if (hit)
+		{
+			sum += hit->share;
+			if (hit->share > best)
+				best = hit->share;
+		}
+	}
+	if (mean)
+		PG_RETURN_FLOAT8(counted > 0 ? sum / counted : 0.0);
+	PG_RETURN_FLOAT8(best);
+}
+
+Datum
+recommend_best_share(PG_FUNCTION_ARGS)
+{
+	return share_common(fcinfo, false);
+}
+
+Datum
+recommend_mean_share(PG_FUNCTION_ARGS)
+{
+	return share_common(fcinfo, true);
+}
+
+/* ------------------------------------------------------------------------ */
+/* recommend_base_score                                                      */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The score without its nearest-members part, in one call per candidate:
+ *   w_cos * cos(v, profile) + w_genre * mean share of its genres
+ *   + w_family * mean share of its families + w_group * mean share of its groups
+ *   + w_artist * largest share of its artists
+ * weights = {w_cos, w_genre, w_family, w_group, w_artist}.
+ */
+typedef struct BaseCache
+{
+	ShareCache	tables[4];		/* genres, families, groups, artists */
+	ArgKey		profile_arg;
+	ArgKey		weights_arg;
+	int			dim;
+	float	   *unit_profile;
+	double		w[5];
+} BaseCache;
+
+static double
+share_lookup(ShareCache *cache, ArrayType *items, bool mean)
+{
+	int			ni;
+	const char *ptr;
+	double		best = 0.0;
+	double		sum = 0.0;
+	int			counted = 0;
+
+	if (cache->n == 0 || ARR_NDIM(items) != 1)
+		return 0.0;
+	if (ARR_HASNULL(items))
+	{
+		/* rare: fall back to the general walk */
+		Datum	   *id;
+		bool	   *in;
+
+		deconstruct_array(items, TEXTOID, -1, false, TYPALIGN_INT, &id, &in, &ni);
+		for (int i = 0; i < ni; i++)
+		{
+			text	   *t;
+			ShareEntry	probe;
+			ShareEntry *hit;
+
+			if (in[i])
+				continue;
+			t = DatumGetTextPP(id[i]);
+			probe.key = VARDATA_ANY(t);
+			probe.len = VARSIZE_ANY_EXHDR(t);
+			hit = bsearch(&probe, cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp);
+			counted++;
+			if (hit)
+			{
+				sum += hit->share;
+				best = Max(best, hit->share);
+			}
+		}
+		return mean ? (counted > 0 ? sum / counted : 0.0) : best;
+	}
+	/* no nulls: walk the elements in place, this runs once per candidate */
+	ni = ARR_DIMS(items)[0];
+	ptr = (const char *) items + ARR_OVERHEAD_NONULLS(1);
+	for (int i = 0; i < ni; i++)
+	{
+		const text *t = (const text *) ptr;
+		ShareEntry	probe;
+		ShareEntry *hit;
+
+		probe.key = (char *) VARDATA_ANY(t);
+		probe.len = VARSIZE_ANY_EXHDR(t);
+		ptr = att_addlength_pointer(ptr, -1, ptr);
+		ptr = (const char *) att_align_nominal(ptr, TYPALIGN_INT);
+		hit = bsearch(&probe, cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp);
+		counted++;
+		if (hit)
+		{
+			sum += hit->share;
+			best = Max(best, hit->share);
+		}
+	}
+	if (mean)
+		return counted > 0 ? sum / counted : 0.0;
+	return best;
+}
+
+PG_FUNCTION_INFO_V1(recommend_base_score);
+
+Datum
+recommend_base_score(PG_FUNCTION_ARGS)
+{
+	BaseCache  *cache;
+	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+	FeatureVector *v;
+	FeatureVector *prof;
+	ArrayType  *weights;
+	double		score = 0.0;
+
+	/* v, profile and weights are required; the item arrays may be NULL */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(5) || PG_ARGISNULL(14))
+		PG_RETURN_NULL();
+	for (int i = 6; i < 14; i++)
+		if (PG_ARGISNULL(i))
+			PG_RETURN_NULL();
+	v = PG_GETARG_FEATURE_VECTOR_P(0);
+	prof = PG_GETARG_FEATURE_VECTOR_P(5);
+	weights = PG_GETARG_ARRAYTYPE_P(14);
+
+	cache = (BaseCache *) fcinfo->flinfo->fn_extra;
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(cxt, sizeof(BaseCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	for (int t = 0; t < 4; t++)
+	{
+		ArrayType  *keys = PG_GETARG_ARRAYTYPE_P(6 + 2 * t);
+		ArrayType  *shares = PG_GETARG_ARRAYTYPE_P(7 + 2 * t);
+		ShareCache *sc = &cache->tables[t];
+
+		if (!argkey_matches(&sc->keys_arg, (struct varlena *) keys) ||
+			!argkey_matches(&sc->shares_arg, (struct varlena *) shares))
+		{
+			share_cache_build(sc, cxt, keys, shares);
+			argkey_set(&sc->keys_arg, cxt, (struct varlena *) keys);
+			argkey_set(&sc->shares_arg, cxt, (struct varlena *) shares);
+		}
+	}
+	if (!argkey_matches(&cache->profile_arg, (struct varlena *) prof))
+	{
+		double		norm = 0.0;
+
+		if (cache->unit_profile)
+			pfree(cache->unit_profile);
+		cache->dim = prof->dim;
+		cache->unit_profile = MemoryContextAlloc(cxt, sizeof(float) * prof->dim);
+		for (int j = 0; j < prof->dim; j++)
+			norm += (double) prof->x[j] * prof->x[j];
+		norm = sqrt(norm);
+		for (int j = 0; j < prof->dim; j++)
+			cache->unit_profile[j] = norm > 0.0 ? (float) (prof->x[j] / norm) : 0.0f;
+		argkey_set(&cache->profile_arg, cxt, (struct varlena *) prof);
+	}
+	if (!argkey_matches(&cache->weights_arg, (struct varlena *) weights))
+	{
+		Datum	   *wd;
+		bool	   *wn;
+		int			nw;
+
+		deconstruct_array(weights, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+						  &wd, &wn, &nw);
+		if (nw != 5)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("weights must have 5 elements, not %d", nw)));
+		for (int i = 0; i < 5; i++)
+		{
+			if (wn[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("weights must not contain nulls")));
+			cache->w[i] = DatumGetFloat8(wd[i]);
+		}
+		argkey_set(&cache->weights_arg, cxt, (struct varlena *) weights);
+	}
+	CheckFeatureVectorDims(cache->dim, v->dim);
+
+	/* cosine similarity to the profile; 0 for a zero vector, as <=> does */
+	{
+		float		dot = 0.0f;
+		float		nv = 0.0f;
+
+		for (int j = 0; j < v->dim; j++)
+		{
+			dot += cache->unit_profile[j] * v->x[j];
+			nv += v->x[j] * v->x[j];
+		}
+		if (nv > 0.0f)
+			score += cache->w[0] * Min(1.0, Max(-1.0, (double) dot / sqrt((double) nv)));
+	}
+	for (int t = 0; t < 4; t++)
+	{
+		if (PG_ARGISNULL(1 + t) || cache->w[1 + t] == 0.0)
+			continue;
+		score += cache->w[1 + t] * share_lookup(&cache->tables[t], PG_GETARG_ARRAYTYPE_P(1 + t), t < 3);
+	}
+	PG_RETURN_FLOAT8(score);
+}
+
+/* ------------------------------------------------------------------------ */
+/* recommend_neighbour_similarity                                            */
+/* ------------------------------------------------------------------------ */
+
+typedef struct MemberCache
+{
+	ArgKey		members_arg;
+	int			n;
+	int			dim;
+	float	   *unit;			/* n rows of dim floats, each of length 1 (or 0) */
+} MemberCache;
+
+static void
+member_cache_build(MemberCache *cache, MemoryContext cxt, ArrayType *members, Oid elemtype)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *md;
+	bool	   *mn;
+	int			nm;
+	int			dim = -1;
+	int			row = 0;
+
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(members, elemtype, typlen, typbyval, typalign, &md, &mn, &nm);
+	for (int i = 0; i < nm; i++)
+	{
+		FeatureVector *m;
+
+		if (mn[i])
+			continue;
+		m = DatumGetFeatureVector(md[i]);
+		if (dim < 0)
+			dim = m->dim;
+		else
+			CheckFeatureVectorDims(dim, m->dim);
+	}
+	if (cache->unit)
+		pfree(cache->unit);
+	cache->unit = NULL;
+	cache->dim = Max(dim, 0);
+	cache->n = 0;
+	if (dim <= 0)
+		return;
+	cache->unit = MemoryContextAlloc(cxt, sizeof(float) * (Size) dim * nm);
+	for (int i = 0; i < nm; i++)
+	{
+		FeatureVector *m;
+		double		norm = 0.0;
+		float	   *dst = cache->unit + (Size) row * dim;
+
+		if (mn[i])
+			continue;
+		m = DatumGetFeatureVector(md[i]);
+		for (int j = 0; j < dim; j++)
+			norm += (double) m->x[j] * m->x[j];
+		norm = sqrt(norm);
+		for (int j = 0; j < dim; j++)
+			dst[j] = norm > 0.0 ? (float) (m->x[j] / norm) : 0.0f;
+		row++;
+	}
+	cache->n = row;
+}
+
+Datum
+recommend_neighbour_similarity(PG_FUNCTION_ARGS)
+{
+	FeatureVector *v = PG_GETARG_FEATURE_VECTOR_P(0);
+	ArrayType  *members = PG_GETARG_ARRAYTYPE_P(1);
+	int32		k = PG_GETARG_INT32(2);
+	MemberCache *cache;
+	double		vnorm = 0.0;
+	double		top[16];
+	int			ntop = 0;
+	double		sum = 0.0;
+
+	if (k < 1 || k > (int32) lengthof(top))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("neighbour count must be between 1 and %d", (int) lengthof(top))));
+
+	cache = (MemberCache *) fcinfo->flinfo->fn_extra;
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(MemberCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (!argkey_matches(&cache->members_arg, (struct varlena *) members))
+	{
+		member_cache_build(cache, fcinfo->flinfo->fn_mcxt, members, ARR_ELEMTYPE(members));
+		argkey_set(&cache->members_arg, fcinfo->flinfo->fn_mcxt, (struct varlena *) members);
+	}
+	if (cache->n == 0)
+		PG_RETURN_NULL();
+	CheckFeatureVectorDims(cache->dim, v->dim);
+
+	for (int j = 0; j < v->dim; j++)
+		vnorm += (double) v->x[j] * v->x[j];
+	if (vnorm == 0.0)
+		PG_RETURN_FLOAT8(0.0);	/* no direction: similarity 0, as <=> does */
+	vnorm = sqrt(vnorm);
+
+	for (int i = 0; i < cache->n; i++)
+	{
+		const float *u = cache->unit + (Size) i * cache->dim;
+		float		dot = 0.0f;
+		double		sim;
+		int			pos;
+
+		for (int j = 0; j < cache->dim; j++)
+			dot += u[j] * v->x[j];
+		sim = (double) dot / vnorm;
+		/* keep the k largest, sorted descending (k is tiny) */
+		if (ntop < k)
+			pos = ntop++;
+		else if (sim > top[k - 1])
+			pos = k - 1;
+		else
+			continue;
+		while (pos > 0 && top[pos - 1] < sim)
+		{
+			top[pos] = top[pos - 1];
+			pos--;
+		}
+		top[pos] = sim;
+	}
+	for (int i = 0; i < ntop; i++)
+		sum += top[i];
+	PG_RETURN_FLOAT8(Min(1.0, Max(-1.0, sum / ntop)));
+}

@@ -1,0 +1,688 @@
+-- ---------------------------------------------------------------------------
+-- recommend(playlist): tracks of the library that fit a playlist.
+-- doc/recommend.md describes the method and every decision below.
+-- ---------------------------------------------------------------------------
+
+-- Scoring helpers in C (extension/recommend.c); internal, so in listen_wiseer.
+CREATE FUNCTION listen_wiseer.recommend_best_share(items text[], keys text[], shares double precision[])
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'recommend_best_share' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION listen_wiseer.recommend_best_share(text[], text[], double precision[]) IS
+	'largest shares[i] whose keys[i] is among items, 0 when none';
+
+CREATE FUNCTION listen_wiseer.recommend_mean_share(items text[], keys text[], shares double precision[])
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'recommend_mean_share' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION listen_wiseer.recommend_mean_share(text[], text[], double precision[]) IS
+	'mean over items of their share in keys/shares (0 for an item not among keys)';
+
+CREATE FUNCTION listen_wiseer.recommend_base_score(v @extschema@.feature_vector,
+		genres text[], families text[], groups text[], artist_ids text[],
+		profile @extschema@.feature_vector,
+		genre_keys text[], genre_shares double precision[],
+		family_keys text[], family_shares double precision[],
+		group_keys text[], group_shares double precision[],
+		artist_keys text[], artist_shares double precision[],
+		weights double precision[])
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'recommend_base_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION listen_wiseer.recommend_base_score(@extschema@.feature_vector, text[], text[], text[], text[],
+		@extschema@.feature_vector, text[], double precision[], text[], double precision[], text[],
+		double precision[], text[], double precision[], double precision[]) IS
+	'recommend() score without its nearest-members part: weights {cosine, genre, family, group, artist}';
+
+CREATE FUNCTION listen_wiseer.recommend_neighbour_similarity(v @extschema@.feature_vector,
+		members @extschema@.feature_vector[], k integer)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'recommend_neighbour_similarity' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION listen_wiseer.recommend_neighbour_similarity(@extschema@.feature_vector, @extschema@.feature_vector[], integer) IS
+	'mean cosine similarity of v to its k most similar members';
+
+-- ---------------------------------------------------------------------------
+-- The candidate pool: one row per track with a standardized vector, with the
+-- track's genres (union over its artists, primary artist first), their
+-- families and groups (genre_map), and a copy of the vector, so that a
+-- recommendation reads one table and narrows by genre through its indexes.
+-- Derived data, kept current by the statement triggers below (and rebuilt by
+-- refresh_recommend_pool()).
+-- ---------------------------------------------------------------------------
+-- COLLATE "C": only equality is ever asked of these columns, and byte order
+-- makes building and searching the indexes several times cheaper.
+CREATE TABLE listen_wiseer.recommend_pool (
+	track_id    text COLLATE "C" PRIMARY KEY,
+	artist_ids  text[] COLLATE "C" NOT NULL,   -- credit order; [1] = primary artist
+	genres      text[] COLLATE "C",            -- NULL = no artist's genres are known
+	families    text[] COLLATE "C" NOT NULL,
+	groups      text[] COLLATE "C" NOT NULL,
+	v           @extschema@.feature_vector NOT NULL
+);
+CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
+CREATE INDEX recommend_pool_signature_idx ON listen_wiseer.recommend_pool (genres);
+
+-- The distinct genre combinations ("signatures") of the pool with their track
+-- counts: the genre part of a candidate's score depends on its signature
+-- only, so recommend() bounds whole signatures first and reads only the
+-- tracks of those that can still reach the top (doc/recommend.md).
+CREATE TABLE listen_wiseer.recommend_signatures (
+	genres   text[] COLLATE "C" PRIMARY KEY CHECK (genres <> '{}'),
+	families text[] COLLATE "C" NOT NULL,
+	groups   text[] COLLATE "C" NOT NULL,
+	tracks   bigint NOT NULL CHECK (tracks > 0)
+);
+CREATE INDEX recommend_signatures_genres_idx ON listen_wiseer.recommend_signatures USING gin (genres);
+
+-- Recompute the pool rows of the given tracks (NULL = every track).
+-- Set-based and sort-free for the common case (a track credited to one
+-- artist: the artist's genres as they are); tracks with several credits take
+-- the ordered union of their artists' genres.
+CREATE FUNCTION listen_wiseer.recommend_pool_sync(ids text[]) RETURNS bigint
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	written bigint;
+BEGIN
+	IF ids IS NULL THEN
+		-- a rebuild: load without the genre indexes, then build them in one pass
+		TRUNCATE listen_wiseer.recommend_pool, listen_wiseer.recommend_signatures;
+		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_genres_idx;
+		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_signature_idx;
+	ELSE
+		WITH gone AS (
+			DELETE FROM listen_wiseer.recommend_pool p WHERE p.track_id = ANY (ids) RETURNING p.genres
+		), counted AS (
+			SELECT g.genres, pg_catalog.count(*) AS n FROM gone g
+			 WHERE g.genres IS NOT NULL AND g.genres <> '{}' GROUP BY g.genres
+		)
+		UPDATE listen_wiseer.recommend_signatures s SET tracks = s.tracks - c.n
+		  FROM counted c WHERE s.genres = c.genres AND s.tracks > c.n;
+		-- signatures whose last track went (the UPDATE above skips them)
+		DELETE FROM listen_wiseer.recommend_signatures s
+		 WHERE NOT EXISTS (SELECT FROM listen_wiseer.recommend_pool p WHERE p.genres = s.genres);
+	END IF;
+
+	INSERT INTO listen_wiseer.recommend_pool (track_id, artist_ids, genres, families, groups, v)
+	WITH credits AS MATERIALIZED (
+		SELECT x.track_id, x.position, x.artist_id
+		  FROM listen_wiseer.track_artists x
+		 WHERE ids IS NULL OR x.track_id = ANY (ids)
+	), credit_count AS MATERIALIZED (
+		SELECT c.track_id, pg_catalog.count(*) AS n FROM credits c GROUP BY c.track_id
+	), a AS MATERIALIZED (
+		-- the artists involved, with their genres mapped to families and groups
+		SELECT a.artist_id, a.genres
+		  FROM listen_wiseer.artists a
+		 WHERE ids IS NULL OR a.artist_id IN (SELECT c.artist_id FROM credits c)
+	), gm AS MATERIALIZED (
+		SELECT d.genre, m.family, m.genre_group
+		  FROM (SELECT DISTINCT g.genre FROM a, pg_catalog.unnest(a.genres) AS g(genre)) d
+		  CROSS JOIN LATERAL @extschema@.genre_map(d.genre) m
+	), ra AS MATERIALIZED (
+		SELECT a.artist_id, a.genres, COALESCE(f.families, '{}') AS families, COALESCE(f.groups, '{}') AS groups
+		  FROM a
+		  LEFT JOIN (SELECT a.artist_id,
+		                    pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL) AS families,
+		                    pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL) AS groups
+		               FROM a, pg_catalog.unnest(a.genres) AS g(genre), gm
+		              WHERE gm.genre = g.genre
+		              GROUP BY a.artist_id) f ON f.artist_id = a.artist_id
+	), several AS MATERIALIZED (
+		-- tracks with several credits take ordered unions over the credits
+		SELECT c.track_id, c.position, c.artist_id, ra.genres
+		  FROM credits c
+		  LEFT JOIN ra ON ra.artist_id = c.artist_id
+		 WHERE c.track_id IN (SELECT cc.track_id FROM credit_count cc WHERE cc.n > 1)
+	), several_artists AS (
+		SELECT m.track_id, pg_catalog.array_agg(m.artist_id ORDER BY m.position) AS artist_ids,
+		       pg_catalog.bool_or(m.genres IS NOT NULL) AS genres_known
+		  FROM several m GROUP BY m.track_id
+	), several_genres AS (
+		SELECT u.track_id, pg_catalog.array_agg(u.genre ORDER BY u.ord) AS genres,
+		       pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL) AS families,
+		       pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL) AS groups
+		  FROM (SELECT m.track_id, g.genre, pg_catalog.min(m.position::bigint * 10000 + g.ord) AS ord
+		          FROM several m, pg_catalog.unnest(m.genres) WITH ORDINALITY AS g(genre, ord)
+		         GROUP BY m.track_id, g.genre) u
+		  LEFT JOIN gm ON gm.genre = u.genre
+		 GROUP BY u.track_id
+	)
+	-- tracks with one credit (the common case: no sort) or none
+	SELECT tv.track_id,
+	       CASE WHEN c.artist_id IS NULL THEN '{}' ELSE ARRAY[c.artist_id] END,
+	       ra.genres, COALESCE(ra.families, '{}'), COALESCE(ra.groups, '{}'), tv.v
+	  FROM listen_wiseer.track_vectors tv
+	  LEFT JOIN credit_count cc ON cc.track_id = tv.track_id
+	  LEFT JOIN credits c ON c.track_id = tv.track_id AND cc.n = 1
+	  LEFT JOIN ra ON ra.artist_id = c.artist_id
+	 WHERE (ids IS NULL OR tv.track_id = ANY (ids))
+	   AND (cc.n IS NULL OR cc.n = 1)
+	UNION ALL
+	SELECT tv.track_id, sa.artist_ids,
+	       CASE WHEN sa.genres_known THEN COALESCE(sg.genres, '{}') END,
+	       COALESCE(sg.families, '{}'), COALESCE(sg.groups, '{}'), tv.v
+	  FROM listen_wiseer.track_vectors tv
+	  JOIN several_artists sa ON sa.track_id = tv.track_id
+	  LEFT JOIN several_genres sg ON sg.track_id = tv.track_id
+	 WHERE ids IS NULL OR tv.track_id = ANY (ids);
+	GET DIAGNOSTICS written = ROW_COUNT;
+	IF ids IS NULL THEN
+		CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
+		CREATE INDEX recommend_pool_signature_idx ON listen_wiseer.recommend_pool (genres);
+		INSERT INTO listen_wiseer.recommend_signatures (genres, families, groups, tracks)
+		SELECT p.genres, pg_catalog.min(p.families), pg_catalog.min(p.groups), pg_catalog.count(*)
+		  FROM listen_wiseer.recommend_pool p
+		 WHERE p.genres IS NOT NULL AND p.genres <> '{}'
+		 GROUP BY p.genres;
+		ANALYZE listen_wiseer.recommend_pool;
+		ANALYZE listen_wiseer.recommend_signatures;
+	ELSE
+		INSERT INTO listen_wiseer.recommend_signatures AS s (genres, families, groups, tracks)
+		SELECT p.genres, pg_catalog.min(p.families), pg_catalog.min(p.groups), pg_catalog.count(*)
+		  FROM listen_wiseer.recommend_pool p
+		 WHERE p.track_id = ANY (ids) AND p.genres IS NOT NULL AND p.genres <> '{}'
+		 GROUP BY p.genres
+		ON CONFLICT (genres) DO UPDATE SET tracks = s.tracks + EXCLUDED.tracks,
+		                                   families = EXCLUDED.families, groups = EXCLUDED.groups;
+	END IF;
+	RETURN written;
+END;
+$$;
+
+-- Rebuild the whole pool (after changing genre rules, or if in doubt).
+CREATE FUNCTION listen_wiseer.refresh_recommend_pool() RETURNS bigint
+	LANGUAGE sql VOLATILE
+	SET search_path = pg_catalog, pg_temp
+	RETURN listen_wiseer.recommend_pool_sync(NULL);
+
+-- Rebuilding takes a strong lock on the pool: not for every role.
+REVOKE EXECUTE ON FUNCTION listen_wiseer.recommend_pool_sync(text[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION listen_wiseer.refresh_recommend_pool() FROM PUBLIC;
+
+-- Statement triggers with transition tables: one pass per statement, so a bulk
+-- load or refresh_vectors() costs one set-based update, not one per row.
+CREATE FUNCTION listen_wiseer.recommend_pool_vectors_changed() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- A statement touching a large part of the library (a bulk load, or
+	-- refresh_vectors() after the statistics moved): one rebuild is cheaper.
+	IF TG_OP <> 'DELETE' THEN
+		IF (SELECT pg_catalog.count(*) FROM new_rows) >
+		   GREATEST(10000, (SELECT pg_catalog.count(*) FROM listen_wiseer.recommend_pool) / 4) THEN
+			PERFORM listen_wiseer.recommend_pool_sync(NULL);
+			RETURN NULL;
+		END IF;
+	END IF;
+	IF TG_OP = 'UPDATE' THEN
+		-- refresh_vectors() rewrites vectors: copy them, the genres did not change.
+		UPDATE listen_wiseer.recommend_pool p SET v = n.v
+		  FROM new_rows n WHERE p.track_id = n.track_id;
+		PERFORM listen_wiseer.recommend_pool_sync(ARRAY(
+			SELECT n.track_id FROM new_rows n
+			 WHERE NOT EXISTS (SELECT FROM listen_wiseer.recommend_pool p WHERE p.track_id = n.track_id)));
+	ELSIF TG_OP = 'INSERT' THEN
+		PERFORM listen_wiseer.recommend_pool_sync(ARRAY(SELECT n.track_id FROM new_rows n));
+	ELSE
+		PERFORM listen_wiseer.recommend_pool_sync(ARRAY(SELECT o.track_id FROM old_rows o));
+	END IF;
+	RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER recommend_pool_ins AFTER INSERT ON listen_wiseer.track_vectors
+	REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_vectors_changed();
+CREATE TRIGGER recommend_pool_upd AFTER UPDATE ON listen_wiseer.track_vectors
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_vectors_changed();
+CREATE TRIGGER recommend_pool_del AFTER DELETE ON listen_wiseer.track_vectors
+	REFERENCING OLD TABLE AS old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_vectors_changed();
+
+CREATE FUNCTION listen_wiseer.recommend_pool_credits_changed() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		PERFORM listen_wiseer.recommend_pool_sync(ARRAY(SELECT DISTINCT n.track_id FROM new_rows n));
+	ELSIF TG_OP = 'DELETE' THEN
+		PERFORM listen_wiseer.recommend_pool_sync(ARRAY(SELECT DISTINCT o.track_id FROM old_rows o));
+	ELSE
+		PERFORM listen_wiseer.recommend_pool_sync(ARRAY(
+			SELECT n.track_id FROM new_rows n UNION SELECT o.track_id FROM old_rows o));
+	END IF;
+	RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER recommend_pool_ins AFTER INSERT ON listen_wiseer.track_artists
+	REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_credits_changed();
+CREATE TRIGGER recommend_pool_upd AFTER UPDATE ON listen_wiseer.track_artists
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_credits_changed();
+CREATE TRIGGER recommend_pool_del AFTER DELETE ON listen_wiseer.track_artists
+	REFERENCING OLD TABLE AS old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_credits_changed();
+
+-- An artist's genres changed: recompute that artist's tracks.
+CREATE FUNCTION listen_wiseer.recommend_pool_genres_changed() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM listen_wiseer.recommend_pool_sync(ARRAY(
+		SELECT DISTINCT x.track_id
+		  FROM new_rows n
+		  JOIN old_rows o ON o.artist_id = n.artist_id
+		  JOIN listen_wiseer.track_artists x ON x.artist_id = n.artist_id
+		 WHERE n.genres IS DISTINCT FROM o.genres));
+	RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER recommend_pool_upd AFTER UPDATE ON listen_wiseer.artists
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_genres_changed();
+
+-- The genre rules changed: every track's families and groups may have.
+CREATE FUNCTION listen_wiseer.recommend_pool_rules_changed() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM listen_wiseer.recommend_pool_sync(NULL);
+	RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER recommend_pool_rules AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON listen_wiseer.genre_families
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_rules_changed();
+CREATE TRIGGER recommend_pool_rules AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON listen_wiseer.genre_aliases
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_rules_changed();
+CREATE TRIGGER recommend_pool_rules AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON listen_wiseer.genre_rules
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_rules_changed();
+CREATE TRIGGER recommend_pool_rules AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON listen_wiseer.genre_overrides
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_rules_changed();
+
+-- ---------------------------------------------------------------------------
+-- recommend()
+-- ---------------------------------------------------------------------------
+
+-- The weights of the score, in one place (doc/recommend.md, "Score"); chosen
+-- by measuring with test/eval.  score = (1 - near) * cosine(track, profile)
+--   + near * mean cosine to the k_near most similar members
+--   + genre * mean over the track's genres of their share of the members
+--   + family * the same over genre families + grp * over genre groups
+--   + artist * largest share of the members credited to one of the track's artists
+CREATE FUNCTION listen_wiseer.recommend_weights(
+		OUT genre double precision, OUT family double precision, OUT grp double precision,
+		OUT artist double precision, OUT near double precision, OUT k_near integer,
+		OUT contamination double precision, OUT min_forest integer)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	BEGIN ATOMIC
+		SELECT 2.0::float8, 0.3::float8, 0.2::float8, 0.5::float8, 0.7::float8, 5, 0.1::float8, 8;
+	END;
+
+-- Find a playlist by Spotify id, or by name (case-insensitive).
+CREATE FUNCTION listen_wiseer.resolve_playlist(playlist text) RETURNS text
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	found   text[];
+	listing text;
+BEGIN
+	IF playlist IS NULL THEN
+		RAISE EXCEPTION 'playlist must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF EXISTS (SELECT 1 FROM listen_wiseer.playlists p WHERE p.playlist_id = playlist) THEN
+		RETURN playlist;
+	END IF;
+	SELECT pg_catalog.array_agg(p.playlist_id ORDER BY p.playlist_id),
+	       pg_catalog.string_agg(pg_catalog.format('%s (%s)', p.playlist_id, p.name), ', '
+	                             ORDER BY p.playlist_id)
+	  INTO found, listing
+	  FROM listen_wiseer.playlists p
+	 WHERE pg_catalog.lower(p.name) = pg_catalog.lower(playlist);
+	IF found IS NULL THEN
+		RAISE EXCEPTION 'playlist "%" does not exist', playlist
+			USING ERRCODE = 'undefined_object',
+			      HINT = 'Give a playlist id or name from listen_wiseer.playlists.';
+	END IF;
+	IF pg_catalog.cardinality(found) > 1 THEN
+		RAISE EXCEPTION 'playlist name "%" is ambiguous', playlist
+			USING ERRCODE = 'ambiguous_alias',
+			      DETAIL = pg_catalog.format('%s playlists have this name: %s.',
+			                                 pg_catalog.cardinality(found), listing),
+			      HINT = 'Give the playlist id instead.';
+	END IF;
+	RETURN found[1];
+END;
+$$;
+
+CREATE FUNCTION @extschema@.recommend(
+		playlist        text,
+		n               integer DEFAULT 20,
+		method          text DEFAULT 'cosine',
+		genre_filter    boolean DEFAULT true,
+		exclude_outliers boolean DEFAULT true,
+		max_per_artist  integer DEFAULT 2)
+	RETURNS TABLE (rank integer, track_id text, track_name text, artists text,
+	               score double precision, genre_group text, reason text)
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	-- plans for the actual genre keys and member list (GIN and hashed NOT IN)
+	SET plan_cache_mode = force_custom_plan
+AS $$
+#variable_conflict use_column
+DECLARE
+	wt         record;                             -- listen_wiseer.recommend_weights()
+	w_near     double precision;                   -- weight of the nearest-members similarity
+
+	pid        text;
+	member_ids text[];
+	mv         @extschema@.feature_vector[];       -- vectors of the profile members
+	mids       text[];                             -- their track ids
+	prof       @extschema@.feature_vector;
+	model      @extschema@.isolation_forest_model;
+	cutoff     double precision;                   -- candidates scoring above are outliers
+	g_keys text[]; g_shares double precision[];
+	f_keys text[]; f_shares double precision[];
+	q_keys text[]; q_shares double precision[];
+	a_keys text[]; a_shares double precision[];
+	other_max  double precision;
+	bound      double precision;
+	exhaustive boolean;
+	artist_max double precision;
+	cover      bigint;
+	sig_t      double precision;
+	full_next  boolean := false;
+	m          bigint;
+	fetched    bigint;
+	min_ub     double precision;
+	c_ids      text[];
+	c_artists  text[];
+	c_vs       @extschema@.feature_vector[];
+	c_totals   double precision[];
+	i          integer;
+	picked     text[];
+	picked_score double precision[];
+	used_artists text[];
+	r          record;
+	n_members  integer;
+BEGIN
+	IF n IS NULL OR n < 0 THEN
+		RAISE EXCEPTION 'n must be zero or more, not %', COALESCE(n::text, 'null')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF max_per_artist IS NOT NULL AND max_per_artist < 1 THEN
+		RAISE EXCEPTION 'max_per_artist must be 1 or more (or null for no limit), not %', max_per_artist
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO wt FROM listen_wiseer.recommend_weights();
+	w_near := CASE method WHEN 'cosine' THEN wt.near WHEN 'centroid' THEN 0.0 WHEN 'nearest' THEN 1.0 END;
+	IF w_near IS NULL THEN
+		RAISE EXCEPTION 'unknown recommendation method "%"', method
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Use ''cosine'' (profile and nearest members), ''centroid'' or ''nearest''.';
+	END IF;
+	pid := listen_wiseer.resolve_playlist(playlist);
+	IF n = 0 THEN
+		RETURN;
+	END IF;
+
+	-- Current members; those with a vector make up the profile.
+	SELECT pg_catalog.array_agg(DISTINCT pt.track_id) INTO member_ids
+	  FROM listen_wiseer.playlist_tracks pt
+	 WHERE pt.playlist_id = pid AND pt.removed_at IS NULL;
+	SELECT pg_catalog.array_agg(p.v ORDER BY p.track_id), pg_catalog.array_agg(p.track_id ORDER BY p.track_id)
+	  INTO mv, mids
+	  FROM listen_wiseer.recommend_pool p
+	 WHERE p.track_id = ANY (member_ids);
+	n_members := COALESCE(pg_catalog.cardinality(mids), 0);
+	IF n_members = 0 THEN
+		RAISE NOTICE 'playlist "%" has no tracks with audio features: nothing to recommend from', playlist;
+		RETURN;
+	END IF;
+
+	-- Leave the playlist's own outliers out of the profile, and remember how
+	-- isolated the least isolated of them is: candidates at least that isolated
+	-- would be outliers in this playlist.
+	IF exclude_outliers AND n_members >= wt.min_forest THEN
+		SELECT @extschema@.isolation_forest(m.v) INTO model FROM pg_catalog.unnest(mv) AS m(v);
+		WITH s AS (
+			SELECT m.id, m.v, @extschema@.isolation_forest_score(model, m.v) AS sc
+			  FROM ROWS FROM (pg_catalog.unnest(mids), pg_catalog.unnest(mv)) AS m(id, v)
+		), ranked AS (
+			SELECT s.*, pg_catalog.row_number() OVER (ORDER BY s.sc DESC, s.id) AS rn FROM s
+		)
+		SELECT pg_catalog.array_agg(x.v ORDER BY x.id) FILTER (WHERE x.rn > k.flagged),
+		       pg_catalog.array_agg(x.id ORDER BY x.id) FILTER (WHERE x.rn > k.flagged),
+		       pg_catalog.max(x.sc) FILTER (WHERE x.rn > k.flagged)
+		  INTO mv, mids, cutoff
+		  FROM ranked x,
+		       LATERAL (SELECT pg_catalog.ceil(wt.contamination * n_members)::integer AS flagged) k;
+	END IF;
+
+	SELECT @extschema@.avg(m.v) INTO prof FROM pg_catalog.unnest(mv) AS m(v);
+
+	-- Shares over the profile members: of those with known genres, the share
+	-- carrying each genre, family and group; of all, the share credited to
+	-- each artist.
+	g_keys := '{}'; g_shares := '{}'; f_keys := '{}'; f_shares := '{}';
+	q_keys := '{}'; q_shares := '{}'; a_keys := '{}'; a_shares := '{}';
+	FOR r IN
+		WITH g AS MATERIALIZED (
+			SELECT p.genres, p.families, p.groups, p.artist_ids,
+			       (p.genres IS NOT NULL AND p.genres <> '{}') AS known
+			  FROM listen_wiseer.recommend_pool p
+			 WHERE p.track_id = ANY (mids)
+		), tot AS (
+			SELECT GREATEST(pg_catalog.count(*) FILTER (WHERE g.known), 1)::double precision AS known,
+			       GREATEST(pg_catalog.count(*), 1)::double precision AS everyone
+			  FROM g
+		), u AS (
+			SELECT 'g' AS kind, x.k FROM g, pg_catalog.unnest(g.genres) x(k) WHERE g.known
+			UNION ALL SELECT 'f', x.k FROM g, pg_catalog.unnest(g.families) x(k) WHERE g.known
+			UNION ALL SELECT 'q', x.k FROM g, pg_catalog.unnest(g.groups) x(k) WHERE g.known
+			UNION ALL SELECT 'a', x.k FROM g, pg_catalog.unnest(g.artist_ids) x(k)
+		)
+		SELECT c.kind,
+		       pg_catalog.array_agg(c.k ORDER BY c.k) AS keys,
+		       pg_catalog.array_agg(c.cnt / CASE WHEN c.kind = 'a' THEN tot.everyone ELSE tot.known END
+		                            ORDER BY c.k) AS shares
+		  FROM (SELECT u.kind, u.k COLLATE "C" AS k, pg_catalog.count(*)::double precision AS cnt
+		          FROM u GROUP BY u.kind, u.k COLLATE "C") c, tot
+		 GROUP BY c.kind
+	LOOP
+		CASE r.kind
+			WHEN 'g' THEN g_keys := r.keys; g_shares := r.shares;
+			WHEN 'f' THEN f_keys := r.keys; f_shares := r.shares;
+			WHEN 'q' THEN q_keys := r.keys; q_shares := r.shares;
+			ELSE a_keys := r.keys; a_shares := r.shares;
+		END CASE;
+	END LOOP;
+	-- Without any known genre in the playlist there is nothing to filter on.
+	IF q_keys = '{}' THEN
+		genre_filter := false;
+	END IF;
+
+
+	-- Ranking, exactly, without scoring the whole library:
+	-- * the genre part of a candidate's score depends only on its genres, so
+	--   each genre combination ("signature", listen_wiseer.recommend_signatures)
+	--   sharing a genre with the playlist gets an upper bound: 1 (the most the
+	--   two similarity terms can add) + its genre terms + the largest artist
+	--   term.  Rounds read the tracks of the signatures above a threshold (at
+	--   first those holding 8m tracks, then four times as many); a round is
+	--   enough when its n-th pick beats "bound", the best score any candidate
+	--   left out can reach (the next signature's bound, or 1 + every non-genre
+	--   term at its maximum for a candidate sharing no genre at all).  The last
+	--   round reads every candidate.
+	-- * within a round, the cheap part of the score (everything but the
+	--   nearest-members similarity, which is at most 1) gives an upper bound;
+	--   the m candidates with the highest get their exact score, and the picks
+	--   are exact when the n-th pick beats the bound of every candidate left
+	--   out; otherwise m grows.
+	-- The picks walk the exact order: at most max_per_artist per primary
+	-- artist, and no candidate the playlist's forest isolates more than every
+	-- kept member.
+	other_max := wt.family * COALESCE((SELECT pg_catalog.max(x) FROM pg_catalog.unnest(f_shares) x), 0)
+	           + wt.grp * COALESCE((SELECT pg_catalog.max(x) FROM pg_catalog.unnest(q_shares) x), 0)
+	           + wt.artist * COALESCE((SELECT pg_catalog.max(x) FROM pg_catalog.unnest(a_shares) x), 0);
+	artist_max := wt.artist * COALESCE((SELECT pg_catalog.max(x) FROM pg_catalog.unnest(a_shares) x), 0);
+	exhaustive := COALESCE(pg_catalog.current_setting('listen_wiseer.recommend_exhaustive', true), '') = 'on';
+	cover := 8 * GREATEST(16::bigint * n, 256);
+	LOOP
+		sig_t := NULL;
+		bound := NULL;
+		IF NOT exhaustive AND NOT full_next AND g_keys <> '{}' THEN
+			-- the threshold: the signatures above it hold at least `cover` tracks
+			SELECT pg_catalog.min(x.b) FILTER (WHERE x.cum - x.tracks < cover),
+			       pg_catalog.max(x.b) FILTER (WHERE x.cum - x.tracks >= cover)
+			  INTO sig_t, bound
+			  FROM (SELECT sg.b, sg.tracks,
+			               pg_catalog.sum(sg.tracks) OVER (ORDER BY sg.b DESC, sg.genres) AS cum
+			          FROM (SELECT s.genres, s.tracks,
+			                       1.0 + artist_max + listen_wiseer.recommend_base_score(prof, s.genres, s.families, s.groups, NULL,
+			                           prof, g_keys, g_shares, f_keys, f_shares, q_keys, q_shares, a_keys, a_shares,
+			                           ARRAY[0, wt.genre, wt.family, wt.grp, 0]::double precision[]) AS b
+			                  FROM listen_wiseer.recommend_signatures s
+			                 WHERE s.genres OPERATOR(pg_catalog.&&) g_keys
+			                   AND (NOT genre_filter OR s.groups = '{}' OR s.groups OPERATOR(pg_catalog.&&) q_keys)) sg) x;
+			-- every signature is in: what is left shares no genre with the playlist,
+			-- and if this round is not enough the next one reads everything
+			full_next := bound IS NULL;
+			bound := GREATEST(COALESCE(bound, 0), 1.0 + other_max);
+		END IF;
+		m := GREATEST(16::bigint * n, 256);
+		LOOP
+			-- one statement, not a cursor, so the scan may run in parallel
+			SELECT pg_catalog.array_agg(z.track_id ORDER BY z.total DESC, z.track_id),
+			       pg_catalog.array_agg(z.artist_ids[1] ORDER BY z.total DESC, z.track_id),
+			       pg_catalog.array_agg(z.v ORDER BY z.total DESC, z.track_id),
+			       pg_catalog.array_agg(z.total ORDER BY z.total DESC, z.track_id),
+			       pg_catalog.min(z.cheap) + w_near, pg_catalog.count(*)
+			  INTO c_ids, c_artists, c_vs, c_totals, min_ub, fetched
+			  FROM (SELECT y.*, e.total
+			          FROM (SELECT c.track_id, c.artist_ids, c.v, s.cheap
+			                  FROM (-- a round: the tracks of the signatures above the threshold,
+			                        -- one index scan each (OFFSET 0 keeps it a nested loop)
+			                        SELECT p.*
+			                          FROM listen_wiseer.recommend_signatures s
+			                          CROSS JOIN LATERAL (
+			                            SELECT p.* FROM listen_wiseer.recommend_pool p
+			                             WHERE p.genres = s.genres OFFSET 0) p
+			                         WHERE sig_t IS NOT NULL
+			                           AND s.genres OPERATOR(pg_catalog.&&) g_keys
+			                           AND (NOT genre_filter OR s.groups = '{}' OR s.groups OPERATOR(pg_catalog.&&) q_keys)
+			                           AND 1.0 + artist_max + listen_wiseer.recommend_base_score(prof, s.genres, s.families, s.groups, NULL,
+			                                 prof, g_keys, g_shares, f_keys, f_shares, q_keys, q_shares, a_keys, a_shares,
+			                                 ARRAY[0, wt.genre, wt.family, wt.grp, 0]::double precision[]) >= sig_t
+			                        UNION ALL
+			                        -- the last round: everyone
+			                        SELECT p.* FROM listen_wiseer.recommend_pool p WHERE sig_t IS NULL) c
+			                  CROSS JOIN LATERAL (
+			                    SELECT listen_wiseer.recommend_base_score(c.v, c.genres, c.families, c.groups, c.artist_ids,
+			                               prof, g_keys, g_shares, f_keys, f_shares, q_keys, q_shares, a_keys, a_shares,
+			                               ARRAY[1.0 - w_near, wt.genre, wt.family, wt.grp, wt.artist]) AS cheap
+			                  ) s
+			                 WHERE true
+			                   AND (NOT genre_filter OR c.groups = '{}' OR c.groups OPERATOR(pg_catalog.&&) q_keys)
+			                   AND c.track_id <> ALL (member_ids)
+			                 ORDER BY s.cheap DESC, c.track_id
+			                 LIMIT m) y
+			          CROSS JOIN LATERAL (
+			            SELECT y.cheap + CASE WHEN w_near = 0 THEN 0
+			                                  ELSE w_near * COALESCE(listen_wiseer.recommend_neighbour_similarity(y.v, mv, wt.k_near), 0) END
+			                   AS total) e) z;
+
+			picked := '{}'; picked_score := '{}'; used_artists := '{}';
+			FOR i IN 1..COALESCE(pg_catalog.cardinality(c_ids), 0) LOOP
+				-- diversity: at most max_per_artist picks per primary artist
+				IF max_per_artist IS NOT NULL AND c_artists[i] IS NOT NULL AND
+				   COALESCE(pg_catalog.cardinality(pg_catalog.array_positions(used_artists, c_artists[i])), 0)
+				     >= max_per_artist THEN
+					CONTINUE;
+				END IF;
+				-- a candidate this playlist's forest isolates more than every kept member
+				IF cutoff IS NOT NULL AND @extschema@.isolation_forest_score(model, c_vs[i]) > cutoff THEN
+					CONTINUE;
+				END IF;
+				picked := picked OPERATOR(pg_catalog.||) c_ids[i];
+				picked_score := picked_score OPERATOR(pg_catalog.||) c_totals[i];
+				IF c_artists[i] IS NOT NULL THEN
+					used_artists := used_artists OPERATOR(pg_catalog.||) c_artists[i];
+				END IF;
+				EXIT WHEN pg_catalog.cardinality(picked) >= n;
+			END LOOP;
+			-- exact within the round: all of it was scored, or the n-th pick
+			-- beats every candidate left out
+			RAISE DEBUG 'recommend: signatures from %, m %, scored %, picks %, n-th %, ub left %, bound %',
+				sig_t, m, fetched, pg_catalog.cardinality(picked), picked_score[n], min_ub, bound;
+			-- (1e-9: the bounds and the scores add the same terms in another order)
+			EXIT WHEN fetched < m
+			       OR (pg_catalog.cardinality(picked) >= n AND picked_score[n] > min_ub + 1e-9);
+			m := m * 4;
+		END LOOP;
+		EXIT WHEN sig_t IS NULL OR (pg_catalog.cardinality(picked) >= n AND picked_score[n] > bound + 1e-9);
+		cover := cover * 4;
+	END LOOP;
+
+	RETURN QUERY
+	WITH pk AS (
+		SELECT u.id, u.sc, u.ord::integer AS ord
+		  FROM ROWS FROM (pg_catalog.unnest(picked), pg_catalog.unnest(picked_score)) WITH ORDINALITY AS u(id, sc, ord)
+	), credits AS (
+		-- one aggregate over all picks: genre_vote_agg sets up its rules once
+		SELECT x.track_id,
+		       pg_catalog.string_agg(a.name, ', ' ORDER BY x.position) AS artists,
+		       (@extschema@.genre_vote_agg(a.genres, x.position::integer)).genre_group AS genre_group
+		  FROM listen_wiseer.track_artists x JOIN listen_wiseer.artists a ON a.artist_id = x.artist_id
+		 WHERE x.track_id = ANY (picked)
+		 GROUP BY x.track_id
+	)
+	SELECT pk.ord, pk.id, t.name, cr.artists, pk.sc, cr.genre_group,
+	       pg_catalog.concat_ws('; ',
+	           pg_catalog.format('closest to %s (similarity %s)', pg_catalog.quote_literal(mt.name),
+	                             pg_catalog.round(nm.sim::numeric, 2)),
+	           CASE WHEN gx.genre IS NOT NULL
+	                THEN pg_catalog.format('genre %s like %s%% of the playlist', pg_catalog.quote_literal(gx.genre),
+	                                       pg_catalog.round(100 * gx.share))
+	                WHEN fx.family IS NOT NULL
+	                THEN pg_catalog.format('genre family %s like %s%% of the playlist', pg_catalog.quote_literal(fx.family),
+	                                       pg_catalog.round(100 * fx.share)) END,
+	           'similar ' || fm.names)
+	  FROM pk
+	  LEFT JOIN credits cr ON cr.track_id = pk.id
+	  JOIN listen_wiseer.recommend_pool c ON c.track_id = pk.id
+	  JOIN listen_wiseer.tracks t ON t.track_id = pk.id
+	  CROSS JOIN LATERAL (
+		SELECT m.id, 1.0 - (c.v OPERATOR(@extschema@.<=>) m.v) AS sim
+		  FROM ROWS FROM (pg_catalog.unnest(mids), pg_catalog.unnest(mv)) AS m(id, v)
+		 ORDER BY c.v OPERATOR(@extschema@.<=>) m.v, m.id LIMIT 1) nm
+	  JOIN listen_wiseer.tracks mt ON mt.track_id = nm.id
+	  LEFT JOIN LATERAL (
+		SELECT g.genre, k.share
+		  FROM pg_catalog.unnest(c.genres) AS g(genre)
+		  JOIN ROWS FROM (pg_catalog.unnest(g_keys), pg_catalog.unnest(g_shares)) AS k(key, share) ON k.key = g.genre
+		 ORDER BY k.share DESC, g.genre LIMIT 1) gx ON true
+	  LEFT JOIN LATERAL (
+		SELECT g.family, k.share
+		  FROM pg_catalog.unnest(c.families) AS g(family)
+		  JOIN ROWS FROM (pg_catalog.unnest(f_keys), pg_catalog.unnest(f_shares)) AS k(key, share) ON k.key = g.family
+		 ORDER BY k.share DESC, g.family LIMIT 1) fx ON true
+	  CROSS JOIN LATERAL (
+		-- the two features where the track is nearest the playlist profile
+		SELECT pg_catalog.string_agg(z.name, ' and ' ORDER BY z.gap, z.i) AS names
+		  FROM (SELECT f.name, f.i, pg_catalog.round(pg_catalog.abs(cv[f.i] - pv[f.i])::numeric, 2) AS gap
+		          FROM pg_catalog.unnest(listen_wiseer.feature_names()) WITH ORDINALITY AS f(name, i),
+		               LATERAL (SELECT c.v::real[] AS cv, prof::real[] AS pv) q
+		         WHERE pg_catalog.cardinality(cv) = pg_catalog.cardinality(listen_wiseer.feature_names())
+		         ORDER BY 3, 2 LIMIT 2) z) fm
+	 ORDER BY pk.ord;
+END;
+$$;

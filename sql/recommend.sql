@@ -1,0 +1,308 @@
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS listen_wiseer CASCADE;
+CREATE EXTENSION listen_wiseer;
+RESET client_min_messages;
+
+-- recommend(playlist): a small library whose right answers are obvious by
+-- construction.  Two moods: "chill" (quiet, acoustic, slow) and "metal" (loud,
+-- energetic, fast).  Artists carry Spotify genres: chillhop / lo-fi beats map to
+-- family hip hop, group instrumental; jazz to family jazz, group instrumental;
+-- heavy / thrash metal to family metal, group acoustic.
+
+INSERT INTO listen_wiseer.artists (artist_id, name, genres) VALUES
+	('calm',  'Calm Collective', '{chillhop,lo-fi beats}'),
+	('drift', 'Drift Tapes',     '{chillhop}'),
+	('haze',  'Haze Loops',      '{lo-fi beats}'),
+	('jazzy', 'Blue Room',       '{jazz}'),
+	('anon',  'Anonymous Hum',   NULL),
+	('iron',  'Iron Gate',       '{heavy metal}'),
+	('steel', 'Steel Choir',     '{heavy metal,thrash metal}');
+
+-- features: chill(i) and metal(i) are small, regular variations around two centres
+CREATE FUNCTION pg_temp.chill(i int) RETURNS real[] LANGUAGE sql AS $$
+	SELECT ARRAY[0.50 + 0.01 * (i - 5), 0.20 + 0.01 * (i - 5), -15 + 0.2 * (i - 5), 0.05,
+	             0.80 - 0.01 * (i - 5), 0.80, 0.10, 0.30 + 0.01 * (i - 5), 80 + (i - 5)]::real[] $$;
+CREATE FUNCTION pg_temp.metal(i int) RETURNS real[] LANGUAGE sql AS $$
+	SELECT ARRAY[0.30 + 0.01 * (i - 5), 0.95 - 0.005 * (i - 5), -4 + 0.1 * (i - 5), 0.08,
+	             0.02, 0.10 + 0.01 * (i - 5), 0.20, 0.40 + 0.01 * (i - 5), 160 + (i - 5)]::real[] $$;
+
+CREATE TEMP TABLE lib (track_id text, artist_id text, f real[]);
+INSERT INTO lib
+SELECT 'c0' || i, 'calm', pg_temp.chill(i) FROM generate_series(1, 9) i      -- chill members
+UNION ALL SELECT 'c10', 'calm', pg_temp.metal(5)                             -- misfit in chill
+UNION ALL SELECT 'm0' || i, 'iron', pg_temp.metal(i) FROM generate_series(1, 8) i  -- metal members
+UNION ALL SELECT 'm09', 'iron', pg_temp.chill(5)                             -- misfit in metal
+UNION ALL VALUES
+	('k_drift1', 'drift', pg_temp.chill(5)),   -- the chill centre, chill genre
+	('k_drift2', 'drift', pg_temp.chill(8)),   -- a bit off the centre
+	('k_drift3', 'drift', pg_temp.chill(1)),   -- further off; third by drift
+	('k_jazz', 'jazzy', pg_temp.chill(5)),     -- chill sound, other family, same group
+	('k_anon', 'anon', pg_temp.chill(5)),      -- chill sound, genres unknown
+	('k_steel_chill', 'steel', pg_temp.chill(5)),  -- chill sound, metal genres
+	('k_steel1', 'steel', pg_temp.metal(5)),   -- the metal centre, metal genre
+	('k_haze_loud', 'haze', pg_temp.metal(5)), -- chill genre, metal sound
+	('k_nofeat', 'drift', NULL),               -- no audio features
+	('s_only', 'anon', NULL);                  -- no audio features
+
+INSERT INTO listen_wiseer.tracks (track_id, name, popularity)
+SELECT track_id, 'Track ' || track_id, 50 FROM lib;
+INSERT INTO listen_wiseer.track_artists (track_id, position, artist_id)
+SELECT track_id, 0, artist_id FROM lib;
+INSERT INTO listen_wiseer.track_artists (track_id, position, artist_id)
+VALUES ('k_jazz', 1, 'anon');  -- a featured artist
+INSERT INTO listen_wiseer.audio_features (track_id, danceability, energy, key, loudness, mode,
+	speechiness, acousticness, instrumentalness, liveness, valence, tempo, source)
+SELECT track_id, f[1], f[2], 0, f[3], 1, f[4], f[5], f[6], f[7], f[8], f[9], 'demo'
+  FROM lib WHERE f IS NOT NULL;
+
+INSERT INTO listen_wiseer.playlists (playlist_id, name) VALUES
+	('pl_chill', 'Chill'), ('pl_metal', 'Metal'), ('pl_mix_a', 'Mix'), ('pl_mix_b', 'mix'),
+	('pl_silent', 'Silent'), ('pl_solo', 'Solo'), ('pl_all', 'Everything'), ('pl_empty', 'Empty');
+INSERT INTO listen_wiseer.playlist_tracks (playlist_id, track_id, position)
+SELECT 'pl_chill', track_id, row_number() OVER (ORDER BY track_id) FROM lib WHERE track_id ~ '^c'
+UNION ALL SELECT 'pl_metal', track_id, row_number() OVER (ORDER BY track_id) FROM lib WHERE track_id ~ '^m'
+UNION ALL VALUES ('pl_mix_a', 'c01', 0), ('pl_mix_b', 'm01', 0),
+	('pl_silent', 'k_nofeat', 0), ('pl_silent', 's_only', 1),
+	('pl_solo', 'c05', 0);
+INSERT INTO listen_wiseer.playlist_tracks (playlist_id, track_id, position)
+SELECT 'pl_all', track_id, row_number() OVER (ORDER BY track_id) FROM lib;
+-- a member removed from the chill playlist is a candidate again
+INSERT INTO listen_wiseer.playlist_tracks (playlist_id, track_id, position, removed_at)
+VALUES ('pl_chill', 'k_drift3', 99, '2026-01-01');
+
+-- The pool holds every track with features, with its genres, families and groups.
+SELECT track_id, artist_ids, genres, families, groups
+  FROM listen_wiseer.recommend_pool ORDER BY track_id;
+SELECT (SELECT count(*) FROM listen_wiseer.recommend_pool) = (SELECT count(*) FROM listen_wiseer.track_vectors) AS pool_complete;
+
+-- ---------------------------------------------------------------------------
+-- Rankings
+-- ---------------------------------------------------------------------------
+-- Chill: the two chillhop tracks of drift first (the centre, then the off one;
+-- the third drift track is held back by max_per_artist = 2), then jazz (same
+-- group, other family), then the unknown-genre track.  The chill-genre track
+-- with a metal sound is an outlier for this playlist; the metal-genre tracks
+-- are outside the playlist's group mix.
+SELECT rank, track_id, track_name, artists, genre_group FROM recommend('chill');
+-- scores are descending, and higher is better
+SELECT bool_and(score > next_score) AS strictly_descending
+  FROM (SELECT score, lead(score) OVER (ORDER BY rank) AS next_score FROM recommend('chill')) s
+ WHERE next_score IS NOT NULL;
+SELECT rank, reason FROM recommend('chill', 2);
+
+-- Metal: the metal-centre track only.  The chill-genre tracks are outside the
+-- playlist's group mix; the metal-genre track with a chill sound and the
+-- unknown-genre track sound like the playlist's own misfit, which its
+-- isolation forest flags, so they are outliers too.  With outliers kept they
+-- follow, the metal-genre one first.
+SELECT rank, track_id, genre_group FROM recommend('Metal');
+SELECT rank, track_id, genre_group FROM recommend('Metal', exclude_outliers => false);
+
+-- Switches
+SELECT array_agg(track_id ORDER BY rank) AS no_artist_limit FROM recommend('chill', max_per_artist => NULL);
+SELECT array_agg(track_id ORDER BY rank) AS one_per_artist FROM recommend('chill', max_per_artist => 1);
+SELECT array_agg(track_id ORDER BY rank) AS outliers_kept FROM recommend('chill', exclude_outliers => false);
+SELECT array_agg(track_id ORDER BY rank) AS no_genre_filter FROM recommend('chill', genre_filter => false);
+SELECT array_agg(track_id ORDER BY rank) AS top3_centroid FROM recommend('chill', 3, method => 'centroid');
+SELECT array_agg(track_id ORDER BY rank) AS top3_nearest FROM recommend('chill', 3, method => 'nearest');
+
+-- The pruned search (genre signatures, lazy nearest-members term) returns
+-- exactly what scoring every candidate returns, for every playlist and switch.
+SET client_min_messages = warning;
+CREATE TEMP TABLE pruned AS
+SELECT p.playlist_id, o.opt, r.rank, r.track_id, round(r.score::numeric, 9) AS score
+  FROM listen_wiseer.playlists p,
+       (VALUES ('default'), ('no filter'), ('one per artist'), ('centroid'), ('nearest')) o(opt),
+       LATERAL (SELECT * FROM recommend(p.playlist_id, 3,
+                    method => CASE o.opt WHEN 'centroid' THEN 'centroid' WHEN 'nearest' THEN 'nearest' ELSE 'cosine' END,
+                    genre_filter => o.opt <> 'no filter',
+                    max_per_artist => CASE o.opt WHEN 'one per artist' THEN 1 ELSE 2 END)) r;
+SET listen_wiseer.recommend_exhaustive = on;
+CREATE TEMP TABLE exhaustive AS
+SELECT p.playlist_id, o.opt, r.rank, r.track_id, round(r.score::numeric, 9) AS score
+  FROM listen_wiseer.playlists p,
+       (VALUES ('default'), ('no filter'), ('one per artist'), ('centroid'), ('nearest')) o(opt),
+       LATERAL (SELECT * FROM recommend(p.playlist_id, 3,
+                    method => CASE o.opt WHEN 'centroid' THEN 'centroid' WHEN 'nearest' THEN 'nearest' ELSE 'cosine' END,
+                    genre_filter => o.opt <> 'no filter',
+                    max_per_artist => CASE o.opt WHEN 'one per artist' THEN 1 ELSE 2 END)) r;
+RESET listen_wiseer.recommend_exhaustive;
+RESET client_min_messages;
+SELECT (SELECT count(*) FROM pruned) AS rows_compared,
+       (SELECT count(*) FROM ((TABLE pruned EXCEPT TABLE exhaustive) UNION ALL (TABLE exhaustive EXCEPT TABLE pruned)) d)
+         AS differences;
+
+-- The playlist by id, by name in any case: the same answer.
+SELECT (SELECT array_agg(track_id ORDER BY rank) FROM recommend('pl_chill'))
+     = (SELECT array_agg(track_id ORDER BY rank) FROM recommend('CHILL')) AS id_and_name_agree;
+
+-- ---------------------------------------------------------------------------
+-- Edge cases
+-- ---------------------------------------------------------------------------
+-- tracks without audio features are never recommended
+SELECT count(*) AS featureless_recommended
+  FROM recommend('chill', 1000, genre_filter => false, exclude_outliers => false, max_per_artist => NULL)
+ WHERE track_id IN ('k_nofeat', 's_only');
+-- n larger than the library: every track with features that is not a current member
+SELECT count(*) = (SELECT count(*) FROM listen_wiseer.track_vectors) - 10 AS all_candidates
+  FROM recommend('chill', 1000000, genre_filter => false, exclude_outliers => false, max_per_artist => NULL);
+SELECT count(*) = (SELECT count(*) FROM listen_wiseer.track_vectors) - 10 AS all_candidates_max_n
+  FROM recommend('chill', 2147483647, genre_filter => false, exclude_outliers => false, max_per_artist => NULL);
+-- n = 0: nothing
+SELECT count(*) AS n_zero FROM recommend('chill', 0);
+-- a playlist of one track
+SELECT rank, track_id FROM recommend('Solo', 3);
+-- a playlist whose tracks have no audio features: a notice and no rows
+SELECT count(*) AS silent FROM recommend('silent');
+-- a playlist with no current members at all
+SELECT count(*) AS empty FROM recommend('Empty');
+-- everything is already in the playlist
+SELECT count(*) AS everything FROM recommend('everything', 50, genre_filter => false, max_per_artist => NULL);
+
+-- errors
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+SELECT * FROM recommend('mix');
+SELECT * FROM recommend('no such list');
+SELECT * FROM recommend(NULL);
+SELECT * FROM recommend('chill', -1);
+SELECT * FROM recommend('chill', NULL);
+SELECT * FROM recommend('chill', max_per_artist => 0);
+SELECT * FROM recommend('chill', method => 'magic');
+\set VERBOSITY terse
+\set SHOW_CONTEXT errors
+-- the SQLSTATEs
+CREATE FUNCTION pg_temp.sqlstate_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE q;
+	RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE;
+END $$;
+SELECT q, pg_temp.sqlstate_of(q) FROM (VALUES
+	('SELECT * FROM recommend(''mix'')'),
+	('SELECT * FROM recommend(''no such list'')'),
+	('SELECT * FROM recommend(NULL)'),
+	('SELECT * FROM recommend(''chill'', -1)'),
+	('SELECT * FROM recommend(''chill'', max_per_artist => 0)'),
+	('SELECT * FROM recommend(''chill'', method => ''magic'')'),
+	('SELECT * FROM recommend(''chill'')')) v(q);
+-- an ambiguous name still works by id
+SELECT count(*) > 0 AS by_id FROM recommend('pl_mix_a');
+
+-- ---------------------------------------------------------------------------
+-- Declared properties: STABLE, fixed search_path
+-- ---------------------------------------------------------------------------
+SELECT p.provolatile, p.proconfig
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+ WHERE p.proname = 'recommend' AND n.nspname = 'public';
+
+-- ---------------------------------------------------------------------------
+-- search_path safety: a hostile schema first in the path, with a fake <=>,
+-- fake tables and a fake lower(), changes nothing.
+-- ---------------------------------------------------------------------------
+SELECT array_agg(track_id ORDER BY rank) AS expected FROM recommend('chill', 5, max_per_artist => NULL) \gset
+CREATE SCHEMA hostile;
+CREATE FUNCTION hostile.fake_distance(feature_vector, feature_vector) RETURNS double precision
+	LANGUAGE sql AS 'SELECT 0.0::float8';
+CREATE OPERATOR hostile.<=> (LEFTARG = feature_vector, RIGHTARG = feature_vector,
+	FUNCTION = hostile.fake_distance);
+CREATE FUNCTION hostile.lower(text) RETURNS text LANGUAGE sql AS 'SELECT ''metal''::text';
+CREATE FUNCTION hostile.text_eq(text, text) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+CREATE OPERATOR hostile.= (LEFTARG = text, RIGHTARG = text, FUNCTION = hostile.text_eq);
+CREATE TABLE hostile.playlists (playlist_id text, name text);
+INSERT INTO hostile.playlists VALUES ('pl_metal', 'chill');
+CREATE TABLE hostile.recommend_pool (LIKE listen_wiseer.recommend_pool);
+CREATE TABLE hostile.track_vectors (track_id text, v feature_vector);
+SET search_path = hostile, public, pg_catalog;
+SELECT array_agg(track_id ORDER BY rank) AS got FROM public.recommend('chill', 5, max_per_artist => NULL) \gset
+RESET search_path;
+SELECT :'got' = :'expected' AS hostile_path_same, :'got' AS got;
+DROP SCHEMA hostile CASCADE;
+
+-- ---------------------------------------------------------------------------
+-- A read-only BI role: SELECT on the tables, USAGE and EXECUTE only, and a
+-- read-only transaction.
+-- ---------------------------------------------------------------------------
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS lw_recommend_reader;
+RESET client_min_messages;
+CREATE ROLE lw_recommend_reader NOLOGIN;
+GRANT USAGE ON SCHEMA listen_wiseer TO lw_recommend_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA listen_wiseer TO lw_recommend_reader;
+SET ROLE lw_recommend_reader;
+BEGIN READ ONLY;
+SELECT array_agg(track_id ORDER BY rank)::text = :'expected' AS reader_same
+  FROM recommend('chill', 5, max_per_artist => NULL);
+COMMIT;
+-- rebuilding the pool is not for every role
+SELECT listen_wiseer.refresh_recommend_pool();
+RESET ROLE;
+DROP OWNED BY lw_recommend_reader;
+DROP ROLE lw_recommend_reader;
+
+-- ---------------------------------------------------------------------------
+-- The pool follows the library.
+-- ---------------------------------------------------------------------------
+-- an artist's genres change
+UPDATE listen_wiseer.artists SET genres = '{jazz,bebop}' WHERE artist_id = 'anon';
+SELECT track_id, genres, families, groups FROM listen_wiseer.recommend_pool
+ WHERE track_id IN ('k_anon', 'k_jazz') ORDER BY track_id;
+-- a credit is added
+INSERT INTO listen_wiseer.track_artists (track_id, position, artist_id) VALUES ('k_steel1', 1, 'iron');
+SELECT artist_ids FROM listen_wiseer.recommend_pool WHERE track_id = 'k_steel1';
+-- a track is deleted; another loses its features
+DELETE FROM listen_wiseer.tracks WHERE track_id = 'k_drift3';
+DELETE FROM listen_wiseer.audio_features WHERE track_id = 'k_jazz';
+SELECT count(*) AS gone FROM listen_wiseer.recommend_pool WHERE track_id IN ('k_drift3', 'k_jazz');
+-- features arrive for a track
+INSERT INTO listen_wiseer.audio_features (track_id, danceability, energy, key, loudness, mode,
+	speechiness, acousticness, instrumentalness, liveness, valence, tempo, source)
+SELECT 'k_nofeat', f[1], f[2], 0, f[3], 1, f[4], f[5], f[6], f[7], f[8], f[9], 'demo'
+  FROM (SELECT pg_temp.chill(6) AS f) x;
+SELECT track_id, genres FROM listen_wiseer.recommend_pool WHERE track_id = 'k_nofeat';
+-- the incrementally kept signatures equal a recount
+SELECT count(*) AS signature_differences_incremental FROM (
+	(SELECT genres, tracks FROM listen_wiseer.recommend_signatures
+	 EXCEPT SELECT genres, count(*) FROM listen_wiseer.recommend_pool WHERE genres <> '{}' GROUP BY genres)
+	UNION ALL
+	(SELECT genres, count(*) FROM listen_wiseer.recommend_pool WHERE genres <> '{}' GROUP BY genres
+	 EXCEPT SELECT genres, tracks FROM listen_wiseer.recommend_signatures)) d;
+-- the incrementally kept pool equals a rebuild, vectors included
+CREATE TEMP TABLE pool_before AS SELECT track_id, artist_ids, genres, families, groups, v::text AS v
+  FROM listen_wiseer.recommend_pool;
+SELECT listen_wiseer.refresh_recommend_pool() = (SELECT count(*) FROM listen_wiseer.track_vectors) AS rebuilt;
+SELECT count(*) AS differences FROM (
+	(SELECT * FROM pool_before EXCEPT SELECT track_id, artist_ids, genres, families, groups, v::text FROM listen_wiseer.recommend_pool)
+	UNION ALL
+	(SELECT track_id, artist_ids, genres, families, groups, v::text FROM listen_wiseer.recommend_pool EXCEPT SELECT * FROM pool_before)) d;
+-- the genre signatures too: counts equal a recount
+SELECT count(*) AS signature_differences FROM (
+	(SELECT genres, families, groups, tracks FROM listen_wiseer.recommend_signatures
+	 EXCEPT SELECT genres, min(families), min(groups), count(*) FROM listen_wiseer.recommend_pool
+	         WHERE genres <> '{}' GROUP BY genres)
+	UNION ALL
+	(SELECT genres, min(families), min(groups), count(*) FROM listen_wiseer.recommend_pool
+	  WHERE genres <> '{}' GROUP BY genres
+	 EXCEPT SELECT genres, families, groups, tracks FROM listen_wiseer.recommend_signatures)) d;
+SELECT genres, tracks FROM listen_wiseer.recommend_signatures ORDER BY genres;
+-- a genre rule change reaches the pool
+INSERT INTO listen_wiseer.genre_overrides (genre, family, genre_group) VALUES ('chillhop', 'jazz', NULL);
+SELECT families, groups FROM listen_wiseer.recommend_pool WHERE track_id = 'k_drift1';
+DELETE FROM listen_wiseer.genre_overrides WHERE genre = 'chillhop';
+SELECT families, groups FROM listen_wiseer.recommend_pool WHERE track_id = 'k_drift1';
+
+-- ---------------------------------------------------------------------------
+-- The helpers
+-- ---------------------------------------------------------------------------
+SELECT listen_wiseer.recommend_best_share('{a,b,x}', '{a,b,c}', '{0.5,0.25,1}') AS best,
+       listen_wiseer.recommend_mean_share('{a,b,x}', '{a,b,c}', '{0.5,0.25,1}') AS mean,
+       listen_wiseer.recommend_mean_share(NULL, '{a}', '{1}') AS null_items,
+       listen_wiseer.recommend_best_share('{a}', '{}', '{}') AS no_keys;
+SELECT listen_wiseer.recommend_best_share('{a}', '{a,b}', '{1}');
+SELECT round(listen_wiseer.recommend_neighbour_similarity('[1,0]', ARRAY['[1,0]', '[0,1]', '[-1,0]']::feature_vector[], 1)::numeric, 6) AS k1,
+       round(listen_wiseer.recommend_neighbour_similarity('[1,0]', ARRAY['[1,0]', '[0,1]', '[-1,0]']::feature_vector[], 2)::numeric, 6) AS k2,
+       round(listen_wiseer.recommend_neighbour_similarity('[1,0]', ARRAY['[1,0]', '[0,1]', '[-1,0]']::feature_vector[], 5)::numeric, 6) AS k_all,
+       listen_wiseer.recommend_neighbour_similarity('[0,0]', ARRAY['[1,0]']::feature_vector[], 1) AS zero_vector;
+SELECT listen_wiseer.recommend_neighbour_similarity('[1,0]', ARRAY['[1,0,0]']::feature_vector[], 1);
+SELECT listen_wiseer.recommend_neighbour_similarity('[1,0]', ARRAY['[1,0]']::feature_vector[], 0);
