@@ -1,0 +1,198 @@
+/* Unit tests: tokenfile.c (atomic 0600 save, 0700 directory, load, lock, delete). */
+#include "lw_test.h"
+#include "log.h"
+#include "tokenfile.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[256];
+
+static int
+count_entries(const char *d)
+{
+	DIR		   *dh = opendir(d);
+	struct dirent *e;
+	int			n = 0;
+
+	if (!dh)
+		return -1;
+	while ((e = readdir(dh)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(dh);
+	return n;
+}
+
+LW_TEST(save_load_roundtrip)
+{
+	char		path[512];
+	char		sub[300];
+	lw_tokens	t = {0};
+	lw_tokens	u;
+	lw_error	e;
+	struct stat st;
+
+	lw_error_clear(&e);
+	snprintf(sub, sizeof(sub), "%s/cfg/listen-wiseer", dir);
+	snprintf(path, sizeof(path), "%s/token.json", sub);
+	CHECK_INT(lw_tokens_load(path, &u, &e), 1);	/* absent */
+
+	t.access_token = "BQaccess1";
+	t.refresh_token = "AQrefresh1";
+	t.expires_at = 1900000000;
+	t.scope = "playlist-read-private user-library-read";
+	t.auth_mode = "pkce";
+	t.authorized_at = 1890000000;
+	t.obtained_at = 1899996400;
+	umask(022);					/* a permissive umask must not widen the file */
+	CHECK_INT(lw_tokens_save(path, &t, &e), 0);
+	CHECK(stat(path, &st) == 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	CHECK(stat(sub, &st) == 0);
+	CHECK_INT(st.st_mode & 0777, 0700);
+	CHECK_INT(count_entries(sub), 1);	/* no temp file left behind */
+
+	CHECK_INT(lw_tokens_load(path, &u, &e), 0);
+	CHECK_STR(u.access_token, "BQaccess1");
+	CHECK_STR(u.refresh_token, "AQrefresh1");
+	CHECK_STR(u.scope, "playlist-read-private user-library-read");
+	CHECK_STR(u.auth_mode, "pkce");
+	CHECK_INT(u.expires_at, 1900000000);
+	CHECK_INT(u.authorized_at, 1890000000);
+	CHECK_INT(u.obtained_at, 1899996400);
+	lw_tokens_free(&u);
+
+	/* overwrite: new content replaces the old atomically, mode stays 0600 */
+	t.access_token = "BQaccess2";
+	t.refresh_token = NULL;
+	CHECK_INT(lw_tokens_save(path, &t, &e), 0);
+	CHECK_INT(lw_tokens_load(path, &u, &e), 0);
+	CHECK_STR(u.access_token, "BQaccess2");
+	CHECK(u.refresh_token == NULL);
+	lw_tokens_free(&u);
+	CHECK(stat(path, &st) == 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	CHECK_INT(count_entries(sub), 1);
+
+	CHECK_INT(lw_tokens_delete(path, &e), 0);
+	CHECK_INT(lw_tokens_delete(path, &e), 0);	/* absent is fine */
+	CHECK_INT(lw_tokens_load(path, &u, &e), 1);
+}
+
+LW_TEST(corrupt_file)
+{
+	char		path[512];
+	lw_tokens	u;
+	lw_error	e;
+	FILE	   *f;
+
+	snprintf(path, sizeof(path), "%s/corrupt.json", dir);
+	f = fopen(path, "w");
+	fputs("{\"access_token\": ", f);
+	fclose(f);
+	lw_error_clear(&e);
+	CHECK_INT(lw_tokens_load(path, &u, &e), -1);
+	CHECK_INT(e.exit_code, LW_EXIT_NEEDS_LOGIN);
+	CHECK(strstr(e.message, "lw-ingest login") != NULL);
+	unlink(path);
+}
+
+LW_TEST(loaded_tokens_are_secrets)
+{
+	char		path[512];
+	lw_tokens	t = {0};
+	lw_tokens	u;
+	lw_error	e;
+	char		out[256];
+
+	lw_log_clear_secrets();
+	snprintf(path, sizeof(path), "%s/s.json", dir);
+	t.access_token = "BQfromdisk123";
+	t.refresh_token = "AQfromdisk456";
+	lw_tokens_save(path, &t, &e);
+	lw_tokens_load(path, &u, &e);
+	lw_redact("a BQfromdisk123 b AQfromdisk456", out, sizeof(out));
+	CHECK_STR(out, "a [REDACTED] b [REDACTED]");
+	lw_tokens_free(&u);
+	unlink(path);
+}
+
+LW_TEST(lock_excludes)
+{
+	char		path[512];
+	char		lockp[520];
+	lw_error	e;
+	int			fd;
+	int			fd2;
+	int			other;
+
+	snprintf(path, sizeof(path), "%s/lk/token.json", dir);
+	snprintf(lockp, sizeof(lockp), "%s.lock", path);
+	lw_error_clear(&e);
+	fd = lw_tokens_lock(path, 5, &e);
+	CHECK(fd >= 0);
+	/* a second open file description cannot take it */
+	other = open(lockp, O_RDWR);
+	CHECK(other >= 0);
+	CHECK(flock(other, LOCK_EX | LOCK_NB) == -1);
+	/* and lw_tokens_lock times out with a message */
+	fd2 = lw_tokens_lock(path, 1, &e);
+	CHECK_INT(fd2, -1);
+	CHECK(strstr(e.message, "locked") != NULL);
+	lw_tokens_unlock(fd);
+	CHECK(flock(other, LOCK_EX | LOCK_NB) == 0);
+	close(other);
+}
+
+LW_TEST(expiring)
+{
+	lw_tokens	t = {0};
+	int64_t		now = 1800000000;
+
+	CHECK(lw_tokens_expiring(&t, now));	/* no token */
+	t.access_token = "BQ";
+	t.expires_at = now + 3600;
+	CHECK(!lw_tokens_expiring(&t, now));
+	t.expires_at = now + 61;
+	CHECK(!lw_tokens_expiring(&t, now));
+	t.expires_at = now + 59;	/* fewer than 60 s left */
+	CHECK(lw_tokens_expiring(&t, now));
+	t.expires_at = now - 5;
+	CHECK(lw_tokens_expiring(&t, now));
+	/* a 30 s token just obtained is not refreshed again at once; at < 15 s it is */
+	t.obtained_at = now;
+	t.expires_at = now + 30;
+	CHECK(!lw_tokens_expiring(&t, now));
+	CHECK(!lw_tokens_expiring(&t, now + 14));
+	CHECK(lw_tokens_expiring(&t, now + 16));
+	/* a normal one-hour token still uses the 60 s margin */
+	t.expires_at = now + 3600;
+	CHECK(!lw_tokens_expiring(&t, now + 3539));
+	CHECK(lw_tokens_expiring(&t, now + 3541));
+}
+
+int
+main(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/lw-tokentest-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return 2;
+	LW_RUN(save_load_roundtrip);
+	LW_RUN(corrupt_file);
+	LW_RUN(loaded_tokens_are_secrets);
+	LW_RUN(lock_excludes);
+	LW_RUN(expiring);
+	{
+		char		cmd[300];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			printf("warning: could not remove %s\n", dir);
+	}
+	LW_TEST_END();
+}
