@@ -1118,6 +1118,25 @@ lw_store_liked_count(lw_store *st, long *count)
 }
 
 int
+lw_store_previous_sync_ok(lw_store *st, long long run_id, bool *ok)
+{
+	char		id[32];
+	const char *p[1] = {id};
+	PGresult   *r;
+
+	snprintf(id, sizeof(id), "%lld", run_id);
+	r = run(st, "previous sync",
+			"SELECT COALESCE((SELECT status = 'ok' FROM listen_wiseer.ingest_runs"
+			" WHERE command = 'sync' AND run_id < $1::bigint ORDER BY run_id DESC LIMIT 1), true)",
+			1, p);
+	if (r == NULL)
+		return -1;
+	*ok = PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	return 0;
+}
+
+int
 lw_store_liked_begin_full(lw_store *st)
 {
 	return exec(st, "liked full", "TRUNCATE pg_temp.lw_s_liked_all", 0, NULL) < 0 ? -1 : 0;

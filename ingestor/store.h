@@ -130,6 +130,13 @@ int			lw_store_liked_add(lw_store *st, const lw_item *items, int n, bool remembe
 /* Current liked songs (removed_at IS NULL). */
 int			lw_store_liked_count(lw_store *st, long *count);
 
+/*
+ * Whether the last sync before run_id ended 'ok' (or there was none): only then may the
+ * liked-songs pass stop at the first known track, since a run that died may have stored
+ * the newest pages without the older ones.
+ */
+int			lw_store_previous_sync_ok(lw_store *st, long long run_id, bool *ok);
+
 /* Start / finish a full liked-songs scan: rows not seen get removed_at = now(). */
 int			lw_store_liked_begin_full(lw_store *st);
 int			lw_store_liked_finish_full(lw_store *st, lw_counts *c);

@@ -338,7 +338,15 @@ step_liked(sync_ctx *c)
 	lw_sp_status s;
 	long		held;
 	bool		full = c->cfg->full != 0;
+	bool		previous_ok;
 
+	if (lw_store_previous_sync_ok(c->store, c->run_id, &previous_ok) < 0)
+		return STEP_FINISHED(fail_db(c, "liked songs"));
+	if (!full && !previous_ok)
+	{
+		lw_log_info("liked songs: the last sync did not finish: checking all of them");
+		full = true;
+	}
 	c->liked_incremental = !full;
 	c->liked_total = -1;
 	if (full && lw_store_liked_begin_full(c->store) < 0)

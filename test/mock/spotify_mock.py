@@ -175,6 +175,8 @@ class Mock:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Small responses otherwise wait ~40 ms for a delayed ACK (Nagle); a real server sends at once.
+    disable_nagle_algorithm = True
     server_version = "SpotifyMock/1.0"
     sys_version = ""
 
