@@ -203,15 +203,17 @@ class Env:
         v = self.q1(sql)
         return None if v is None else int(v)
 
-    def snapshot_tables(self):
-        """Every library table's full content (for 'nothing changed' checks)."""
+    def snapshot_tables(self, versions=False):
+        """Every library table's full content (for 'nothing changed' checks); with versions,
+        each row's xmin too, so a rewrite with identical values counts as a change."""
         out = {}
         for t, key in [("users", "user_id"), ("artists", "artist_id"), ("tracks", "track_id"),
                        ("track_artists", "track_id, position"), ("playlists", "playlist_id"),
                        ("playlist_tracks", "playlist_id, track_id, occurrence"),
                        ("liked_tracks", "track_id"), ("audio_features", "track_id"),
                        ("capabilities", "capability")]:
-            out[t] = self.q("SELECT x::text FROM listen_wiseer.%s x ORDER BY %s" % (t, key))
+            out[t] = self.q("SELECT %sx::text FROM listen_wiseer.%s x ORDER BY %s"
+                            % ("x.xmin::text, " if versions else "", t, key))
         return out
 
     def last_run(self):
