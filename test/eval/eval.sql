@@ -178,10 +178,7 @@ SELECT (SELECT count(*) FROM eval.playlists) AS playlists,
        (SELECT count(*) FROM listen_wiseer.audio_features) AS tracks_with_features;
 
 -- Diagnostics from the generator's ground truth (eval_truth, loaded by run.sh):
--- theme precision = share of the picks from the playlist's own theme; the
--- ceiling = expected recall@20 of a ranker that knows every track's theme and
--- picks at random within it (hidden members and the theme's other tracks are
--- drawn alike, so nothing can tell them apart).
+-- theme precision = share of the picks from the playlist's own theme.
 CREATE VIEW eval.theme_precision AS
 SELECT r.method, avg((tt.theme = pt.theme)::int) AS prec
   FROM eval.recs r
@@ -189,7 +186,10 @@ SELECT r.method, avg((tt.theme = pt.theme)::int) AS prec
   JOIN public.eval_truth pt ON pt.kind = 'playlist' AND pt.id = r.playlist_id
  WHERE r.rank <= 20
  GROUP BY r.method;
-CREATE VIEW eval.ceiling AS
+-- A reference: the expected recall@20 of a ranker that knows every track's
+-- theme and picks at random within it. Not a ceiling: the generator fills a
+-- playlist mostly from some of its theme's artists and micro-genres.
+CREATE VIEW eval.theme_random AS
 SELECT avg(least(1.0, 20.0 / pool)) AS recall
   FROM (SELECT p.playlist_id, count(*) AS pool
           FROM eval.playlists p
@@ -198,6 +198,25 @@ SELECT avg(least(1.0, 20.0 / pool)) AS recall
           JOIN listen_wiseer.audio_features f ON f.track_id = tt.id
          WHERE NOT EXISTS (SELECT FROM eval.current c WHERE c.playlist_id = p.playlist_id AND c.track_id = tt.id)
          GROUP BY p.playlist_id) x;
+-- The ceiling: an oracle that knows how the generator chose the members (each
+-- track's theme and its artist's affinity to the theme's playlist, i.e. its
+-- probability of having been placed there) ranks the candidates of the
+-- playlist's theme by that probability (ties by md5). A candidate's chance of
+-- being a hidden member grows with it, so no ranker does better in expectation,
+-- apart from the few cross-over tracks from neighbouring themes and misfits
+-- (which the oracle never picks).
+INSERT INTO eval.recs (method, playlist_id, rank, track_id)
+SELECT '(ceiling: oracle, knows the generator''s odds)', p.playlist_id, r.rank, r.track_id
+  FROM eval.playlists p
+  JOIN public.eval_truth pt ON pt.kind = 'playlist' AND pt.id = p.playlist_id
+  CROSS JOIN LATERAL (
+	SELECT tt.id AS track_id,
+	       row_number() OVER (ORDER BY tt.p DESC, md5('oracle:' || p.playlist_id || ':' || tt.id)) AS rank
+	  FROM public.eval_truth tt
+	  JOIN listen_wiseer.audio_features f ON f.track_id = tt.id
+	 WHERE tt.kind = 'track' AND tt.theme = pt.theme
+	   AND NOT EXISTS (SELECT FROM eval.current c WHERE c.playlist_id = p.playlist_id AND c.track_id = tt.id)
+	 ORDER BY tt.p DESC, md5('oracle:' || p.playlist_id || ':' || tt.id) LIMIT 20) r;
 
 SELECT * FROM (
 WITH s AS (
@@ -212,16 +231,17 @@ SELECT s.method,
           FROM eval.timing t WHERE t.method = s.method) AS "ms p50"
   FROM s CROSS JOIN o LEFT JOIN eval.theme_precision tp ON tp.method = s.method
 UNION ALL
-SELECT '(ceiling: theme known, random within it)', round(c.recall::numeric, 4), NULL,
+SELECT '(theme known, random within it)', round(c.recall::numeric, 4), NULL,
        round((c.recall / NULLIF(o.recall, 0))::numeric, 2), 1.000, NULL
-  FROM eval.ceiling c, (SELECT recall FROM s WHERE method = 'original (per-member, same genre)') o
+  FROM eval.theme_random c, (SELECT recall FROM s WHERE method = 'original (per-member, same genre)') o
  ) t
  ORDER BY t.method LIKE '  %', t.method LIKE '(%', t."recall@20" DESC;
 
 -- The targets: full method >= 1.5x the original's recall@20 and ahead of every baseline.
 WITH s AS (SELECT method, avg(recall) AS recall FROM eval.per_playlist GROUP BY method)
 SELECT CASE WHEN f.recall >= 1.5 * o.recall
-             AND f.recall > ALL (SELECT b.recall FROM s b WHERE b.method NOT LIKE '  %' AND b.method <> 'recommend()')
+             AND f.recall > ALL (SELECT b.recall FROM s b WHERE b.method NOT LIKE '  %' AND b.method NOT LIKE '(%'
+                                                AND b.method <> 'recommend()')
             THEN 'PASS' ELSE 'FAIL' END AS "target (>= 1.5x original recall@20, ahead of every baseline)",
        round((f.recall / NULLIF(o.recall, 0))::numeric, 2) AS "recall@20 ratio vs original"
   FROM s f, s o

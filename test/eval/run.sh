@@ -41,16 +41,25 @@ fi
 psql -X -q -d "$DB" -v ON_ERROR_STOP=1 -f "$WORK/lib.sql" >/dev/null
 psql -X -q -d "$DB" -v ON_ERROR_STOP=1 -c "SELECT listen_wiseer.refresh_vectors()" >/dev/null
 # Ground truth the library does not hold: each track's theme and each
-# playlist's theme (for the theme-precision diagnostic and the oracle ceiling).
-"$PY" - "$WORK/lib.json" >"$WORK/truth.tsv" <<'PYEOF'
+# playlist's theme (for the theme-precision diagnostic), and each track's
+# probability of having been put in its theme's playlist (the generator's
+# artist affinity; for the oracle ceiling). The affinities are not in the JSON:
+# the generator is rerun in-process (deterministic) and checked to match.
+"$PY" - "$WORK/lib.json" "$ROOT/test/mock" "$SEED" "$TRACKS" >"$WORK/truth.tsv" <<'PYEOF'
 import json, sys
+sys.dont_write_bytecode = True
 lib = json.load(open(sys.argv[1]))
+sys.path.insert(0, sys.argv[2])
+import generate_library
+g = generate_library.Gen(int(sys.argv[3]), int(sys.argv[4]))
+g.build()
+assert [t["id"] for t in g.tracks] == [t["id"] for t in lib["tracks"]], "generator rerun differs"
 for t in lib["tracks"]:
-    print("track\t%s\t%s" % (t["id"], t["theme"]))
+    print("track\t%s\t%s\t%.6f" % (t["id"], t["theme"], g.p_member[t["id"]]))
 for p in lib["playlists"]:
-    print("playlist\t%s\t%s" % (p["id"], p["theme"]))
+    print("playlist\t%s\t%s\t\\N" % (p["id"], p["theme"]))
 PYEOF
 psql -X -q -d "$DB" -v ON_ERROR_STOP=1 \
-	-c "CREATE TABLE public.eval_truth (kind text, id text, theme text)" \
+	-c "CREATE TABLE public.eval_truth (kind text, id text, theme text, p float8)" \
 	-c "\\copy public.eval_truth FROM '$WORK/truth.tsv'" >/dev/null
 psql -X -q -d "$DB" -v ON_ERROR_STOP=1 -f "$HERE/eval.sql"

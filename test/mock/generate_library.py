@@ -134,11 +134,22 @@ class Gen:
                                       if k < 8 else "%s %d" % (base, k))
                     k += 1
                 names_seen.add(name)
+                scene = None
                 if rng.random() < 0.05:
                     genres = []
                 else:
-                    n = rng.choice([1, 2, 2, 3, 3, 3, 4])
-                    genres = rng.sample(pool, min(n, len(pool)))
+                    # An artist belongs to one micro-genre scene of the theme (its position in the
+                    # pool; neighbouring pool entries are related styles) and carries that genre
+                    # plus mostly the adjacent ones, like Spotify's genre lists for one artist.
+                    n = min(rng.choice([1, 2, 2, 3, 3, 3, 4]), len(pool))
+                    scene = rng.randrange(len(pool))
+                    genres = [pool[scene]]
+                    near = [pool[(scene + d) % len(pool)] for d in (1, -1)]
+                    while len(genres) < n:
+                        g = rng.choice(near) if rng.random() < 0.75 else rng.choice(pool)
+                        if g not in genres:
+                            genres.append(g)
+                    rng.shuffle(genres)
                     if neigh_idx and rng.random() < 0.22:
                         npool = themes[rng.choice(neigh_idx)][2]
                         g = rng.choice(npool)
@@ -154,6 +165,7 @@ class Gen:
                     "_label": rng.choice(T.LABELS),
                     "_reg": "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(3)),
                     "_zipf": rng.paretovariate(1.3),
+                    "_scene": scene,
                 }
                 artists.append(a)
                 theme_artists[ti].append(a)
@@ -308,18 +320,74 @@ class Gen:
         ds.sort()
         return [j for _d, j in ds[-8:]]
 
+    # A real playlist is not a random sample of a broad theme: it is built from particular
+    # artists of a few micro-genres (a 'chill' list of lo-fi beats and chillhop acts), and most of
+    # those artists' tracks are in it; the theme's neighbouring micro-genres and other artists
+    # contribute little, and their tracks sit in liked songs or in no playlist. So: the playlist's
+    # core is a few of the theme's micro-genre scenes holding ~65% of the theme's tracks;
+    # each artist gets an affinity (the chance that one of their tracks is in the playlist): high
+    # for core artists, low for the others, calibrated so that about two thirds of the theme's
+    # tracks are placed, as before. Artists without genres are core or not by a coin flip.
+    CORE_SHARE = 0.65
+    PLACED_SHARE = 2.0 / 3.0
+    PERIPHERAL = 0.15
+
+    def theme_affinity(self, ti, rng):
+        pool = self.themes[ti][2]
+        k = len(pool)
+        arts = self.theme_artists[ti]
+        by_artist = {}
+        for t in self.theme_tracks[ti]:
+            by_artist[t["artist_ids"][0]] = by_artist.get(t["artist_ids"][0], 0) + 1
+        per_scene = [0] * k
+        for a in arts:
+            if a["_scene"] is not None:
+                per_scene[a["_scene"]] += by_artist.get(a["id"], 0)
+        # scenes from a random start, each taken if it brings the core closer to CORE_SHARE
+        start = rng.randrange(k)
+        target = self.CORE_SHARE * sum(per_scene)
+        core = set()
+        covered = 0
+        for d in range(k - 1):  # never the whole pool
+            s = (start + d) % k
+            if not core or abs(covered + per_scene[s] - target) < abs(covered - target):
+                core.add(s)
+                covered += per_scene[s]
+        n = len(self.theme_tracks[ti])
+        is_core = {a["id"]: (a["_scene"] in core) if a["_scene"] is not None else rng.random() < 0.5
+                   for a in arts}
+        core_tracks = sum(c for aid, c in by_artist.items() if is_core[aid])
+        # other artists: a low affinity; core artists: high, set so that about PLACED_SHARE of the
+        # theme's tracks are placed (a core that ended up big keeps a bit less of each artist)
+        peri_tracks = n - core_tracks
+        mean = clip((self.PLACED_SHARE * n - self.PERIPHERAL * peri_tracks) / core_tracks, 0.6, 0.95) \
+            if core_tracks else 0.9
+        aff = {}
+        for a in arts:
+            aff[a["id"]] = clip(rng.gauss(mean, 0.08), 0.5, 1.0) if is_core[a["id"]] \
+                else clip(rng.gauss(self.PERIPHERAL, 0.07), 0.0, 0.4)
+        self.artist_affinity.update(aff)
+        for t in self.theme_tracks[ti]:
+            self.p_member[t["id"]] = aff[t["artist_ids"][0]]
+
     def build_playlists(self):
         rng = random.Random("%d:playlists" % self.seed)
         scale = max(1.0, self.ntracks / 5000.0)
         placed = []     # per theme: tracks eligible for that theme's playlist
         self.unplaced = set()
+        self.p_member = {}  # track id -> probability it was put in its theme's playlist (eval oracle)
+        self.artist_affinity = {}
         for ti, tt in enumerate(self.theme_tracks):
             ids = list(tt)
             rng.shuffle(ids)
-            cut = round(len(ids) / 3.0)
-            for t in ids[:cut]:
-                self.unplaced.add(t["id"])
-            placed.append(ids[cut:])
+            self.theme_affinity(ti, rng)
+            keep = []
+            for t in ids:
+                if rng.random() < self.p_member[t["id"]]:
+                    keep.append(t)
+                else:
+                    self.unplaced.add(t["id"])
+            placed.append(keep)
         playlists = []
         others = {}
         for ti, th in enumerate(self.themes):
@@ -441,7 +509,10 @@ class Gen:
         out_pl = [t["id"] for t in self.tracks if t["id"] in self.unplaced]
         n_in = min(len(in_pl), round(nliked * 0.7))
         n_out = min(len(out_pl), nliked - n_in)
-        chosen = rng.sample(in_pl, n_in) + rng.sample(out_pl, n_out)
+        # Liked songs outside playlists lean to the artists the user likes (their playlists'
+        # artists): weighted sampling without replacement (key = u ** (1 / weight)).
+        keyed = sorted(out_pl, key=lambda tid: -(rng.random() ** (1.0 / (0.25 + self.p_member.get(tid, 0.0)))))
+        chosen = rng.sample(in_pl, n_in) + keyed[:n_out]
         start = NOW - timedelta(days=8 * 365)
         span = int((NOW - start).total_seconds()) - 3600
         stamps = sorted((rng.randrange(span) for _ in chosen), reverse=True)
