@@ -12,6 +12,8 @@
  *       the mean over items of their share (0 for an item not among keys)
  *   recommend_neighbour_similarity(v feature_vector, members feature_vector[], k int) float8
  *       mean cosine similarity of v to its k most similar members
+ *   recommend_nearest_member(v feature_vector, members feature_vector[], ids text[]) int
+ *       the position of the member nearest v by <=>, ties to the smallest id
  */
 #include "postgres.h"
 
@@ -24,7 +26,14 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "utils/varlena.h"
+
 #include "feature_vector.h"
+/* the <=> kernel, for recommend_nearest_member; its sibling goes unused here */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "fv_kernels.h"
+#pragma GCC diagnostic pop
 
 PG_FUNCTION_INFO_V1(recommend_best_share);
 PG_FUNCTION_INFO_V1(recommend_mean_share);
@@ -537,4 +546,84 @@ recommend_neighbour_similarity(PG_FUNCTION_ARGS)
 	for (int i = 0; i < ntop; i++)
 		sum += top[i];
 	PG_RETURN_FLOAT8(Min(1.0, Max(-1.0, sum / ntop)));
+}
+
+/* ------------------------------------------------------------------------ */
+/* recommend_nearest_member                                                  */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The 1-based position of the member nearest v, exactly as
+ *   ORDER BY v <=> members[i], ids[i] LIMIT 1
+ * would pick it (the same distance kernel as <=>, ties to the smallest id in
+ * the call's collation), without a sort per call: recommend() explains each
+ * pick by its nearest member.  NULL when there is no member.
+ */
+PG_FUNCTION_INFO_V1(recommend_nearest_member);
+
+Datum
+recommend_nearest_member(PG_FUNCTION_ARGS)
+{
+	FeatureVector *v = PG_GETARG_FEATURE_VECTOR_P(0);
+	ArrayType  *members = PG_GETARG_ARRAYTYPE_P(1);
+	ArrayType  *ids = PG_GETARG_ARRAYTYPE_P(2);
+	Oid			collid = PG_GET_COLLATION();
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *md;
+	bool	   *mn;
+	int			nm;
+	Datum	   *id;
+	bool	   *in;
+	int			ni;
+	int			best = -1;
+	double		best_d = 0.0;
+
+	get_typlenbyvalalign(ARR_ELEMTYPE(members), &typlen, &typbyval, &typalign);
+	deconstruct_array(members, ARR_ELEMTYPE(members), typlen, typbyval, typalign, &md, &mn, &nm);
+	deconstruct_array(ids, TEXTOID, -1, false, TYPALIGN_INT, &id, &in, &ni);
+	if (nm != ni)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("members and ids must have the same length"),
+				 errdetail("members has %d elements, ids has %d.", nm, ni)));
+	for (int i = 0; i < nm; i++)
+	{
+		FeatureVector *m;
+		double		d;
+
+		if (mn[i])
+			continue;
+		m = DatumGetFeatureVector(md[i]);
+		CheckFeatureVectorDims(v->dim, m->dim);
+		d = fv_cosine_distance(v->dim, v->x, m->x);
+		if (best >= 0)
+		{
+			if (d > best_d)
+				continue;
+			/* a tie: the smaller id, nulls last (as ORDER BY sorts them) */
+			if (d == best_d)
+			{
+				text	   *a;
+				text	   *b;
+
+				if (in[i])
+					continue;
+				if (!in[best])
+				{
+					a = DatumGetTextPP(id[i]);
+					b = DatumGetTextPP(id[best]);
+					if (varstr_cmp(VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a),
+								   VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), collid) >= 0)
+						continue;
+				}
+			}
+		}
+		best = i;
+		best_d = d;
+	}
+	if (best < 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(best + 1);
 }

@@ -306,3 +306,13 @@ SELECT round(listen_wiseer.recommend_neighbour_similarity('[1,0]', ARRAY['[1,0]'
        listen_wiseer.recommend_neighbour_similarity('[0,0]', ARRAY['[1,0]']::feature_vector[], 1) AS zero_vector;
 SELECT listen_wiseer.recommend_neighbour_similarity('[1,0]', ARRAY['[1,0,0]']::feature_vector[], 1);
 SELECT listen_wiseer.recommend_neighbour_similarity('[1,0]', ARRAY['[1,0]']::feature_vector[], 0);
+-- the nearest member, exactly as ORDER BY v <=> m, id LIMIT 1 picks it: ties
+-- (equal vectors, and [2,0] is [1,0] scaled) go to the smallest id in the
+-- call's collation, whatever the order of the arrays
+SELECT listen_wiseer.recommend_nearest_member('[1,0.1]', ARRAY['[0,1]', '[2,0]', '[1,0]', '[1,0]']::feature_vector[],
+                                              '{p,z,b,y}') AS nearest,
+       (SELECT x.id FROM unnest('{p,z,b,y}'::text[], ARRAY['[0,1]', '[2,0]', '[1,0]', '[1,0]']::feature_vector[]) x(id, v)
+         ORDER BY '[1,0.1]'::feature_vector <=> x.v, x.id LIMIT 1) AS by_order_by,
+       listen_wiseer.recommend_nearest_member('[1,0.1]', ARRAY['[1,0]', '[1,0]']::feature_vector[], '{b,B}' COLLATE "C") AS c_collation,
+       listen_wiseer.recommend_nearest_member('[1,0]', '{}', '{}') AS no_members;
+SELECT listen_wiseer.recommend_nearest_member('[1,0]', ARRAY['[1,0]']::feature_vector[], '{a,b}');

@@ -31,6 +31,13 @@ COMMENT ON FUNCTION listen_wiseer.recommend_base_score(@extschema@.feature_vecto
 		double precision[], text[], double precision[], double precision[]) IS
 	'recommend() score without its nearest-members part: weights {cosine, genre, family, group, artist}';
 
+CREATE FUNCTION listen_wiseer.recommend_nearest_member(v @extschema@.feature_vector,
+		members @extschema@.feature_vector[], ids text[])
+	RETURNS integer
+	AS 'MODULE_PATHNAME', 'recommend_nearest_member' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION listen_wiseer.recommend_nearest_member(@extschema@.feature_vector, @extschema@.feature_vector[], text[]) IS
+	'position of the member nearest v by <=>, ties to the smallest id';
+
 CREATE FUNCTION listen_wiseer.recommend_neighbour_similarity(v @extschema@.feature_vector,
 		members @extschema@.feature_vector[], k integer)
 	RETURNS double precision
@@ -374,8 +381,11 @@ CREATE FUNCTION @extschema@.recommend(
 	               score double precision, genre_group text, reason text)
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
-	-- plans for the actual genre keys and member list (GIN and hashed NOT IN)
-	SET plan_cache_mode = force_custom_plan
+	-- The statements keep their plans from call to call (the default choice
+	-- between custom and generic plans; re-planning every statement of every
+	-- call cost a third of a call), except the round below, which is planned
+	-- for its actual genre keys and member list (GIN, hashed NOT IN).
+	SET plan_cache_mode = auto
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -386,6 +396,7 @@ DECLARE
 	member_ids text[];
 	mv         @extschema@.feature_vector[];       -- vectors of the profile members
 	mids       text[];                             -- their track ids
+	mtids      tid[];                              -- and their rows in recommend_pool
 	prof       @extschema@.feature_vector;
 	model      @extschema@.isolation_forest_model;
 	cutoff     double precision;                   -- candidates scoring above are outliers
@@ -438,8 +449,12 @@ BEGIN
 	SELECT pg_catalog.array_agg(DISTINCT pt.track_id) INTO member_ids
 	  FROM listen_wiseer.playlist_tracks pt
 	 WHERE pt.playlist_id = pid AND pt.removed_at IS NULL;
-	SELECT pg_catalog.array_agg(p.v ORDER BY p.track_id), pg_catalog.array_agg(p.track_id ORDER BY p.track_id)
-	  INTO mv, mids
+	-- (their row addresses too: the shares below re-read the kept members by
+	-- address, which costs no second index lookup; one snapshot for the whole
+	-- call, as the function is STABLE, so the addresses stay valid)
+	SELECT pg_catalog.array_agg(p.v ORDER BY p.track_id), pg_catalog.array_agg(p.track_id ORDER BY p.track_id),
+	       pg_catalog.array_agg(p.ctid ORDER BY p.track_id)
+	  INTO mv, mids, mtids
 	  FROM listen_wiseer.recommend_pool p
 	 WHERE p.track_id = ANY (member_ids);
 	n_members := COALESCE(pg_catalog.cardinality(mids), 0);
@@ -454,15 +469,16 @@ BEGIN
 	IF exclude_outliers AND n_members >= wt.min_forest THEN
 		SELECT @extschema@.isolation_forest(m.v) INTO model FROM pg_catalog.unnest(mv) AS m(v);
 		WITH s AS (
-			SELECT m.id, m.v, @extschema@.isolation_forest_score(model, m.v) AS sc
-			  FROM ROWS FROM (pg_catalog.unnest(mids), pg_catalog.unnest(mv)) AS m(id, v)
+			SELECT m.id, m.v, m.tid, @extschema@.isolation_forest_score(model, m.v) AS sc
+			  FROM ROWS FROM (pg_catalog.unnest(mids), pg_catalog.unnest(mv), pg_catalog.unnest(mtids)) AS m(id, v, tid)
 		), ranked AS (
 			SELECT s.*, pg_catalog.row_number() OVER (ORDER BY s.sc DESC, s.id) AS rn FROM s
 		)
 		SELECT pg_catalog.array_agg(x.v ORDER BY x.id) FILTER (WHERE x.rn > k.flagged),
 		       pg_catalog.array_agg(x.id ORDER BY x.id) FILTER (WHERE x.rn > k.flagged),
+		       pg_catalog.array_agg(x.tid ORDER BY x.id) FILTER (WHERE x.rn > k.flagged),
 		       pg_catalog.max(x.sc) FILTER (WHERE x.rn > k.flagged)
-		  INTO mv, mids, cutoff
+		  INTO mv, mids, mtids, cutoff
 		  FROM ranked x,
 		       LATERAL (SELECT pg_catalog.ceil(wt.contamination * n_members)::integer AS flagged) k;
 	END IF;
@@ -479,7 +495,7 @@ BEGIN
 			SELECT p.genres, p.families, p.groups, p.artist_ids,
 			       (p.genres IS NOT NULL AND p.genres <> '{}') AS known
 			  FROM listen_wiseer.recommend_pool p
-			 WHERE p.track_id = ANY (mids)
+			 WHERE p.ctid = ANY (mtids)
 		), tot AS (
 			SELECT GREATEST(pg_catalog.count(*) FILTER (WHERE g.known), 1)::double precision AS known,
 			       GREATEST(pg_catalog.count(*), 1)::double precision AS everyone
@@ -558,9 +574,14 @@ BEGIN
 			full_next := bound IS NULL;
 			bound := GREATEST(COALESCE(bound, 0), 1.0 + other_max);
 		END IF;
-		m := GREATEST(16::bigint * n, 256);
+		-- (4 x max(16n, 256) at first: with fewer the check below failed on
+		-- nearly every benchmark playlist, and a second pass costs more than
+		-- scoring the extra candidates exactly in the first)
+		m := 4 * GREATEST(16::bigint * n, 256);
 		LOOP
-			-- one statement, not a cursor, so the scan may run in parallel
+			-- one statement, not a cursor, so the scan may run in parallel;
+			-- planned for this call's values (reverted at the function's exit)
+			PERFORM pg_catalog.set_config('plan_cache_mode', 'force_custom_plan', true);
 			SELECT pg_catalog.array_agg(z.track_id ORDER BY z.total DESC, z.track_id),
 			       pg_catalog.array_agg(z.artist_ids[1] ORDER BY z.total DESC, z.track_id),
 			       pg_catalog.array_agg(z.v ORDER BY z.total DESC, z.track_id),
@@ -598,8 +619,12 @@ BEGIN
 			          CROSS JOIN LATERAL (
 			            SELECT y.cheap + CASE WHEN w_near = 0 THEN 0
 			                                  ELSE w_near * COALESCE(listen_wiseer.recommend_neighbour_similarity(y.v, mv, wt.k_near), 0) END
-			                   AS total) e) z;
+			                   AS total) e
+			        -- OFFSET 0: total is computed once per row, not once per
+			        -- aggregate that orders by it (five times)
+			        OFFSET 0) z;
 
+			PERFORM pg_catalog.set_config('plan_cache_mode', 'auto', true);
 			picked := '{}'; picked_score := '{}'; used_artists := '{}';
 			FOR i IN 1..COALESCE(pg_catalog.cardinality(c_ids), 0) LOOP
 				-- diversity: at most max_per_artist picks per primary artist
@@ -661,9 +686,9 @@ BEGIN
 	  JOIN listen_wiseer.recommend_pool c ON c.track_id = pk.id
 	  JOIN listen_wiseer.tracks t ON t.track_id = pk.id
 	  CROSS JOIN LATERAL (
-		SELECT m.id, 1.0 - (c.v OPERATOR(@extschema@.<=>) m.v) AS sim
-		  FROM ROWS FROM (pg_catalog.unnest(mids), pg_catalog.unnest(mv)) AS m(id, v)
-		 ORDER BY c.v OPERATOR(@extschema@.<=>) m.v, m.id LIMIT 1) nm
+		-- the nearest member (ORDER BY c.v <=> m.v, m.id LIMIT 1, in C)
+		SELECT mids[q.k] AS id, 1.0 - (c.v OPERATOR(@extschema@.<=>) mv[q.k]) AS sim
+		  FROM (SELECT listen_wiseer.recommend_nearest_member(c.v, mv, mids) AS k) q) nm
 	  JOIN listen_wiseer.tracks mt ON mt.track_id = nm.id
 	  LEFT JOIN LATERAL (
 		SELECT g.genre, k.share
