@@ -56,7 +56,8 @@ CREATE TABLE listen_wiseer.track_artists (
 	artist_id text NOT NULL REFERENCES listen_wiseer.artists ON DELETE CASCADE,
 	PRIMARY KEY (track_id, position)
 );
-CREATE INDEX track_artists_artist_idx ON listen_wiseer.track_artists (artist_id);
+-- (artist_id, track_id): artist lookups, and per-artist track counts from the index alone
+CREATE INDEX track_artists_artist_idx ON listen_wiseer.track_artists (artist_id, track_id);
 
 CREATE TABLE listen_wiseer.playlists (
 	playlist_id     text PRIMARY KEY CHECK (playlist_id <> ''),

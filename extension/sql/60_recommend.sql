@@ -323,14 +323,15 @@ CREATE TRIGGER recommend_pool_rules AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
 --   + near * mean cosine to the k_near most similar members
 --   + genre * mean over the track's genres of their share of the members
 --   + family * the same over genre families + grp * over genre groups
---   + artist * largest share of the members credited to one of the track's artists
+--   + artist * largest affinity to the playlist of one of the track's artists
+--     (members credited to the artist / (the artist's tracks in the library + 1))
 CREATE FUNCTION listen_wiseer.recommend_weights(
 		OUT genre double precision, OUT family double precision, OUT grp double precision,
 		OUT artist double precision, OUT near double precision, OUT k_near integer,
 		OUT contamination double precision, OUT min_forest integer)
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	BEGIN ATOMIC
-		SELECT 2.0::float8, 0.3::float8, 0.2::float8, 0.5::float8, 0.7::float8, 5, 0.1::float8, 8;
+		SELECT 2.0::float8, 0.3::float8, 0.2::float8, 2.0::float8, 0.7::float8, 5, 0.1::float8, 8;
 	END;
 
 -- Find a playlist by Spotify id, or by name (case-insensitive).
@@ -403,11 +404,15 @@ DECLARE
 	g_keys text[]; g_shares double precision[];
 	f_keys text[]; f_shares double precision[];
 	q_keys text[]; q_shares double precision[];
-	a_keys text[]; a_shares double precision[];
+	a_keys text[]; a_shares double precision[];   -- artists: their affinity (below)
+	a_raw  double precision[];                     -- and their share of the members
 	other_max  double precision;
 	bound      double precision;
 	exhaustive boolean;
 	artist_max double precision;
+	a_hi       text[];                             -- the members' artists scored apart
+	a_lib      double precision[];                 -- the artists' tracks in the library
+	a_tids     text[];                             -- the tracks of a_hi
 	cover      bigint;
 	sig_t      double precision;
 	full_next  boolean := false;
@@ -487,9 +492,15 @@ BEGIN
 
 	-- Shares over the profile members: of those with known genres, the share
 	-- carrying each genre, family and group; of all, the share credited to
-	-- each artist.
+	-- each artist (a_raw, +1 in the denominator: a playlist of one track is
+	-- weak evidence of a one-artist playlist), and the artist's affinity to the playlist (a_shares):
+	-- the part of the artist's tracks in the library that the members are, +1
+	-- in the denominator so that one track of one is weaker evidence than
+	-- eight of ten.  (A playlist holding most of an artist's tracks is the
+	-- strongest sign their other tracks belong; the share of the playlist is
+	-- not: 3 tracks of a 60-track list is 5% however telling.)
 	g_keys := '{}'; g_shares := '{}'; f_keys := '{}'; f_shares := '{}';
-	q_keys := '{}'; q_shares := '{}'; a_keys := '{}'; a_shares := '{}';
+	q_keys := '{}'; q_shares := '{}'; a_keys := '{}'; a_shares := '{}'; a_lib := '{}';
 	FOR r IN
 		WITH g AS MATERIALIZED (
 			SELECT p.genres, p.families, p.groups, p.artist_ids,
@@ -505,20 +516,33 @@ BEGIN
 			UNION ALL SELECT 'f', x.k FROM g, pg_catalog.unnest(g.families) x(k) WHERE g.known
 			UNION ALL SELECT 'q', x.k FROM g, pg_catalog.unnest(g.groups) x(k) WHERE g.known
 			UNION ALL SELECT 'a', x.k FROM g, pg_catalog.unnest(g.artist_ids) x(k)
+		), lib AS (
+			-- the members' artists' tracks in the library: one grouped
+			-- index scan (COLLATE "default": the index on artist_id)
+			SELECT x.artist_id COLLATE "C" AS k, pg_catalog.count(DISTINCT x.track_id)::double precision AS cnt
+			  FROM listen_wiseer.track_artists x
+			 WHERE x.artist_id = ANY ((SELECT pg_catalog.array_agg(DISTINCT u.k COLLATE "default")
+			                             FROM u WHERE u.kind = 'a')::text[])
+			 GROUP BY x.artist_id
 		)
 		SELECT c.kind,
 		       pg_catalog.array_agg(c.k ORDER BY c.k) AS keys,
-		       pg_catalog.array_agg(c.cnt / CASE WHEN c.kind = 'a' THEN tot.everyone ELSE tot.known END
-		                            ORDER BY c.k) AS shares
+		       pg_catalog.array_agg(CASE WHEN c.kind = 'a' THEN c.cnt / (COALESCE(lib.cnt, 0) + 1)
+		                                 ELSE c.cnt / tot.known END
+		                            ORDER BY c.k) AS shares,
+		       pg_catalog.array_agg(c.cnt / (tot.everyone + 1) ORDER BY c.k) AS raw,
+		       pg_catalog.array_agg(COALESCE(lib.cnt, 0) ORDER BY c.k) AS libn
 		  FROM (SELECT u.kind, u.k COLLATE "C" AS k, pg_catalog.count(*)::double precision AS cnt
-		          FROM u GROUP BY u.kind, u.k COLLATE "C") c, tot
+		          FROM u GROUP BY u.kind, u.k COLLATE "C") c
+		  CROSS JOIN tot
+		  LEFT JOIN lib ON c.kind = 'a' AND lib.k = c.k
 		 GROUP BY c.kind
 	LOOP
 		CASE r.kind
 			WHEN 'g' THEN g_keys := r.keys; g_shares := r.shares;
 			WHEN 'f' THEN f_keys := r.keys; f_shares := r.shares;
 			WHEN 'q' THEN q_keys := r.keys; q_shares := r.shares;
-			ELSE a_keys := r.keys; a_shares := r.shares;
+			ELSE a_keys := r.keys; a_shares := r.shares; a_raw := r.raw; a_lib := r.libn;
 		END CASE;
 	END LOOP;
 	-- Without any known genre in the playlist there is nothing to filter on.
@@ -544,12 +568,30 @@ BEGIN
 	--   are exact when the n-th pick beats the bound of every candidate left
 	--   out; otherwise m grows.
 	-- The picks walk the exact order: at most max_per_artist per primary
-	-- artist, and no candidate the playlist's forest isolates more than every
-	-- kept member.
+	-- artist, or as many as the artist's share of the playlist (a_raw) gives
+	-- of n (rounded up) if more: the picks are no more concentrated on one artist
+	-- than the playlist itself.
+	-- The library tracks of the members' artists of highest affinity (a_hi,
+	-- as many artists as hold at most 4 x max(16n, 256) tracks between them)
+	-- are in every round and scored exactly; every other track's artist term
+	-- is at most artist_max, the largest affinity of the artists left out (0
+	-- when none is), so the signature bounds and "bound", which only ever
+	-- cover those others, add artist_max (with the largest affinity of all
+	-- there, nearly every signature passed).
+	SELECT pg_catalog.array_agg(x.k) FILTER (WHERE x.cum <= 4 * GREATEST(16::bigint * n, 256)),
+	       pg_catalog.max(x.a) FILTER (WHERE x.cum > 4 * GREATEST(16::bigint * n, 256))
+	  INTO a_hi, artist_max
+	  FROM (SELECT u.k, u.a, pg_catalog.sum(u.l) OVER (ORDER BY u.a DESC, u.k) AS cum
+	          FROM ROWS FROM (pg_catalog.unnest(a_keys), pg_catalog.unnest(a_shares), pg_catalog.unnest(a_lib)) AS u(k, a, l)) x;
+	a_hi := COALESCE(a_hi, '{}');
+	artist_max := wt.artist * COALESCE(artist_max, 0);
 	other_max := wt.family * COALESCE((SELECT pg_catalog.max(x) FROM pg_catalog.unnest(f_shares) x), 0)
 	           + wt.grp * COALESCE((SELECT pg_catalog.max(x) FROM pg_catalog.unnest(q_shares) x), 0)
-	           + wt.artist * COALESCE((SELECT pg_catalog.max(x) FROM pg_catalog.unnest(a_shares) x), 0);
-	artist_max := wt.artist * COALESCE((SELECT pg_catalog.max(x) FROM pg_catalog.unnest(a_shares) x), 0);
+	           + artist_max;
+	-- (COLLATE "default": the index on artist_id)
+	SELECT pg_catalog.array_agg(DISTINCT x.track_id) INTO a_tids
+	  FROM listen_wiseer.track_artists x
+	 WHERE x.artist_id = ANY (a_hi::text[] COLLATE "default");
 	exhaustive := COALESCE(pg_catalog.current_setting('listen_wiseer.recommend_exhaustive', true), '') = 'on';
 	cover := 8 * GREATEST(16::bigint * n, 256);
 	LOOP
@@ -598,11 +640,18 @@ BEGIN
 			                            SELECT p.* FROM listen_wiseer.recommend_pool p
 			                             WHERE p.genres = s.genres OFFSET 0) p
 			                         WHERE sig_t IS NOT NULL
+			                           AND NOT (p.artist_ids OPERATOR(pg_catalog.&&) a_hi)
 			                           AND s.genres OPERATOR(pg_catalog.&&) g_keys
 			                           AND (NOT genre_filter OR s.groups = '{}' OR s.groups OPERATOR(pg_catalog.&&) q_keys)
 			                           AND 1.0 + artist_max + listen_wiseer.recommend_base_score(prof, s.genres, s.families, s.groups, NULL,
 			                                 prof, g_keys, g_shares, f_keys, f_shares, q_keys, q_shares, a_keys, a_shares,
 			                                 ARRAY[0, wt.genre, wt.family, wt.grp, 0]::double precision[]) >= sig_t
+			                        UNION ALL
+			                        -- and in every round, the tracks of the members' artists
+			                        SELECT p.* FROM listen_wiseer.recommend_pool p
+			                         WHERE sig_t IS NOT NULL
+			                           AND p.track_id = ANY (a_tids)
+			                           AND p.artist_ids OPERATOR(pg_catalog.&&) a_hi
 			                        UNION ALL
 			                        -- the last round: everyone
 			                        SELECT p.* FROM listen_wiseer.recommend_pool p WHERE sig_t IS NULL) c
@@ -627,10 +676,12 @@ BEGIN
 			PERFORM pg_catalog.set_config('plan_cache_mode', 'auto', true);
 			picked := '{}'; picked_score := '{}'; used_artists := '{}';
 			FOR i IN 1..COALESCE(pg_catalog.cardinality(c_ids), 0) LOOP
-				-- diversity: at most max_per_artist picks per primary artist
+				-- diversity: at most max_per_artist picks per primary artist, or
+				-- ceil(n x its share of the members) if more
 				IF max_per_artist IS NOT NULL AND c_artists[i] IS NOT NULL AND
 				   COALESCE(pg_catalog.cardinality(pg_catalog.array_positions(used_artists, c_artists[i])), 0)
-				     >= max_per_artist THEN
+				     >= GREATEST(max_per_artist,
+				                 pg_catalog.ceil(n * COALESCE(a_raw[pg_catalog.array_position(a_keys, c_artists[i])], 0))::integer) THEN
 					CONTINUE;
 				END IF;
 				-- a candidate this playlist's forest isolates more than every kept member
