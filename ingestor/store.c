@@ -1263,8 +1263,14 @@ out:
 	return rc;
 }
 
-int
-lw_store_artists_mark_fetched(lw_store *st, const char *const *ids, int n)
+/*
+ * Stamp "now" on the rows whose ids are given: sql takes the ids as $1, a comma-joined list.
+ * The UPDATE runs only when guard_sql (same $1) says a row is left to stamp, so a no-change
+ * sync fires no statement trigger.
+ */
+static int
+stamp_ids(lw_store *st, const char *what, const char *guard_sql, const char *sql,
+		  const char *const *ids, int n)
 {
 	char	   *list;
 	const char *p[1];
@@ -1275,22 +1281,27 @@ lw_store_artists_mark_fetched(lw_store *st, const char *const *ids, int n)
 	list = join_ids(ids, n);
 	if (list == NULL)
 	{
-		set_err(st, "artists", "out of memory");
+		set_err(st, what, "out of memory");
 		return -1;
 	}
 	p[0] = list;
-	/* skip the UPDATE (and the extension's statement trigger) when nothing is left to mark */
-	k = query_bool(st, "artists fetched",
-				   "SELECT EXISTS (SELECT 1 FROM listen_wiseer.artists"
-				   " WHERE artist_id = ANY (pg_catalog.string_to_array($1, ','))"
-				   " AND genres_fetched_at IS NULL)", 1, p);
+	k = query_bool(st, what, guard_sql, 1, p);
 	if (k == 1)
-		k = exec(st, "artists fetched",
-				 "UPDATE listen_wiseer.artists SET genres_fetched_at = pg_catalog.now()"
-				 " WHERE artist_id = ANY (pg_catalog.string_to_array($1, ','))"
-				 " AND genres_fetched_at IS NULL", 1, p);
+		k = exec(st, what, sql, 1, p);
 	free(list);
 	return k < 0 ? -1 : 0;
+}
+
+int
+lw_store_artists_mark_fetched(lw_store *st, const char *const *ids, int n)
+{
+	return stamp_ids(st, "artists fetched",
+					 "SELECT EXISTS (SELECT 1 FROM listen_wiseer.artists"
+					 " WHERE artist_id = ANY (pg_catalog.string_to_array($1, ','))"
+					 " AND genres_fetched_at IS NULL)",
+					 "UPDATE listen_wiseer.artists SET genres_fetched_at = pg_catalog.now()"
+					 " WHERE artist_id = ANY (pg_catalog.string_to_array($1, ','))"
+					 " AND genres_fetched_at IS NULL", ids, n);
 }
 
 /* ---- audio features ----------------------------------------------------------------------- */
@@ -1310,24 +1321,13 @@ lw_store_tracks_without_features(lw_store *st, const char *after, int max, char 
 int
 lw_store_features_mark_checked(lw_store *st, const char *const *ids, int n)
 {
-	char	   *list;
-	const char *p[1];
-	long		k;
-
-	if (n == 0)
-		return 0;
-	list = join_ids(ids, n);
-	if (list == NULL)
-	{
-		set_err(st, "features", "out of memory");
-		return -1;
-	}
-	p[0] = list;
-	k = exec(st, "features checked",
-			 "UPDATE listen_wiseer.tracks SET features_checked_at = pg_catalog.now()"
-			 " WHERE track_id = ANY (pg_catalog.string_to_array($1, ','))", 1, p);
-	free(list);
-	return k < 0 ? -1 : 0;
+	return stamp_ids(st, "features checked",
+					 "SELECT EXISTS (SELECT 1 FROM listen_wiseer.tracks"
+					 " WHERE track_id = ANY (pg_catalog.string_to_array($1, ','))"
+					 " AND features_checked_at IS NULL)",
+					 "UPDATE listen_wiseer.tracks SET features_checked_at = pg_catalog.now()"
+					 " WHERE track_id = ANY (pg_catalog.string_to_array($1, ','))"
+					 " AND features_checked_at IS NULL", ids, n);
 }
 
 int

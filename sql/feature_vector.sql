@@ -60,7 +60,7 @@ SELECT ARRAY[1,NULL]::feature_vector;
 SELECT '{}'::real[]::feature_vector;
 SELECT ARRAY['NaN']::double precision[]::feature_vector;
 SELECT ARRAY[1e39]::double precision[]::feature_vector;
--- no silent conversion from an array expression in an arbitrary function call
+-- an explicit array cast feeds the distance functions
 SELECT cosine_distance(ARRAY[1,0]::real[]::feature_vector, '[0,1]');
 
 -- text COPY round trip

@@ -13,3 +13,20 @@ lw_build_and_install() {
 		return 1
 	}
 }
+
+# Install what is missing, build and install, then start a fresh-or-kept cluster of our
+# own in DATA on PORT and export its PG* environment; it is stopped when the script exits.
+# lw_setup_cluster DATA PORT [fresh]
+lw_setup_cluster() {
+	export LW_PGDATA=$1 LW_PGPORT=$2
+	"$ROOT/test/install-deps.sh" || exit 1
+	lw_build_and_install || exit 1
+	if [ "${3:-}" = fresh ]; then
+		"$ROOT/test/cluster.sh" stop >/dev/null 2>&1 || true
+		rm -rf "$LW_PGDATA"
+	fi
+	"$ROOT/test/cluster.sh" start || exit 1
+	trap '"$ROOT/test/cluster.sh" stop' EXIT
+	trap 'exit 130' INT TERM
+	eval "$("$ROOT/test/cluster.sh" env)"
+}

@@ -5,17 +5,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-./test/install-deps.sh || exit 1
-lw_build_and_install || exit 1
-
 # A fresh cluster for the tests, separate from the demo's.
-export LW_PGDATA="$ROOT/.pgdata-test" LW_PGPORT="${LW_TEST_PGPORT:-54616}"
-./test/cluster.sh stop >/dev/null 2>&1 || true
-rm -rf "$LW_PGDATA"
-./test/cluster.sh start || exit 1
-trap './test/cluster.sh stop' EXIT
-trap 'exit 130' INT TERM
-eval "$(./test/cluster.sh env)"
+lw_setup_cluster "$ROOT/.pgdata-test" "${LW_TEST_PGPORT:-54616}" fresh
 
 passed=0
 failed=0

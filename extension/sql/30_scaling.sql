@@ -39,6 +39,7 @@ CREATE TABLE listen_wiseer.feature_stats (
 	mean        double precision[] NOT NULL,
 	stddev      double precision[] NOT NULL,
 	weight      double precision[] NOT NULL,
+	scale       double precision[] NOT NULL,   -- weight / stddev (0 for a constant feature)
 	computed_at timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 
@@ -101,8 +102,8 @@ BEGIN
 	  INTO scale
 	  FROM pg_catalog.generate_series(1, d) AS i;
 
-	INSERT INTO listen_wiseer.feature_stats (n, mean, stddev, weight)
-	VALUES (st.n, st.mean, st.sd, w);
+	INSERT INTO listen_wiseer.feature_stats (n, mean, stddev, weight, scale)
+	VALUES (st.n, st.mean, st.sd, w, scale);
 
 	-- Upsert, touching only rows whose vector changed; drop orphans.
 	INSERT INTO listen_wiseer.track_vectors AS tv (track_id, v)
@@ -120,9 +121,7 @@ $$;
 CREATE FUNCTION @extschema@.track_vector(track_id text) RETURNS @extschema@.feature_vector
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
-	RETURN (SELECT @extschema@.standardize(listen_wiseer.raw_features(f), s.mean,
-	               ARRAY(SELECT CASE WHEN s.stddev[i] > 1e-12 THEN s.weight[i] / s.stddev[i] ELSE 0 END
-	                     FROM pg_catalog.generate_series(1, pg_catalog.array_length(s.mean, 1)) AS i ORDER BY i))
+	RETURN (SELECT @extschema@.standardize(listen_wiseer.raw_features(f), s.mean, s.scale)
 	        FROM listen_wiseer.audio_features f, listen_wiseer.feature_stats s
 	        WHERE f.track_id = track_vector.track_id);
 

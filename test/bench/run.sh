@@ -6,14 +6,7 @@ set -uo pipefail
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
 
-./test/install-deps.sh || exit 1
-lw_build_and_install || exit 1
-
-export LW_PGDATA="$ROOT/.pgdata-bench" LW_PGPORT="${LW_BENCH_PGPORT:-54617}"
-./test/cluster.sh start || exit 1
-trap './test/cluster.sh stop' EXIT
-trap 'exit 130' INT TERM
-eval "$(./test/cluster.sh env)"
+lw_setup_cluster "$ROOT/.pgdata-bench" "${LW_BENCH_PGPORT:-54617}"
 
 status=0
 for b in test/bench/*.sh; do
