@@ -10,6 +10,10 @@
  *       the largest shares[i] whose keys[i] is one of items; 0 when none is
  *   recommend_mean_share(items text[], keys text[], shares float8[]) float8
  *       the mean over items of their share (0 for an item not among keys)
+ *   recommend_in_set(item text, set text[]) bool
+ *   recommend_overlaps(items text[], set text[]) bool
+ *       item = ANY (set), items && set, with set kept sorted across calls
+ *       (the built-in operators take the array apart again on every row)
  *   recommend_neighbour_similarity(v feature_vector, members feature_vector[], k int) float8
  *       mean cosine similarity of v to its k most similar members
  *   recommend_nearest_member(v feature_vector, members feature_vector[], ids text[]) int
@@ -38,6 +42,8 @@
 PG_FUNCTION_INFO_V1(recommend_best_share);
 PG_FUNCTION_INFO_V1(recommend_mean_share);
 PG_FUNCTION_INFO_V1(recommend_neighbour_similarity);
+PG_FUNCTION_INFO_V1(recommend_in_set);
+PG_FUNCTION_INFO_V1(recommend_overlaps);
 
 /*
  * The cache is keyed on the argument's bytes: within one execution a query
@@ -106,24 +112,28 @@ share_entry_cmp(const void *a, const void *b)
 	return memcmp(x->key, y->key, x->len);
 }
 
+/* shares = NULL: a plain set of keys (every share 1) */
 static void
 share_cache_build(ShareCache *cache, MemoryContext cxt, ArrayType *keys, ArrayType *shares)
 {
 	Datum	   *kd;
 	bool	   *kn;
 	int			nk;
-	Datum	   *sd;
-	bool	   *sn;
+	Datum	   *sd = NULL;
+	bool	   *sn = NULL;
 	int			ns;
 	MemoryContext old;
 
-	if (ARR_NDIM(keys) > 1 || ARR_NDIM(shares) > 1)
+	if (ARR_NDIM(keys) > 1 || (shares && ARR_NDIM(shares) > 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("keys and shares must be one-dimensional arrays")));
 	deconstruct_array(keys, TEXTOID, -1, false, TYPALIGN_INT, &kd, &kn, &nk);
-	deconstruct_array(shares, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
-					  &sd, &sn, &ns);
+	if (shares)
+		deconstruct_array(shares, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+						  &sd, &sn, &ns);
+	else
+		ns = nk;
 	if (nk != ns)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -140,14 +150,14 @@ share_cache_build(ShareCache *cache, MemoryContext cxt, ArrayType *keys, ArrayTy
 		text	   *t;
 		ShareEntry *e;
 
-		if (kn[i] || sn[i])
+		if (kn[i] || (sn && sn[i]))
 			continue;
 		t = DatumGetTextPP(kd[i]);
 		e = &cache->entries[cache->n++];
 		e->len = VARSIZE_ANY_EXHDR(t);
 		e->key = palloc(e->len + 1);
 		memcpy(e->key, VARDATA_ANY(t), e->len);
-		e->share = DatumGetFloat8(sd[i]);
+		e->share = sd ? DatumGetFloat8(sd[i]) : 1.0;
 	}
 	MemoryContextSwitchTo(old);
 	qsort(cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp);
@@ -225,6 +235,65 @@ Datum
 recommend_mean_share(PG_FUNCTION_ARGS)
 {
 	return share_common(fcinfo, true);
+}
+
+/* ------------------------------------------------------------------------ */
+/* recommend_in_set, recommend_overlaps                                      */
+/* ------------------------------------------------------------------------ */
+
+static ShareCache *
+key_set(FunctionCallInfo fcinfo, ArrayType *set)
+{
+	ShareCache *cache = (ShareCache *) fcinfo->flinfo->fn_extra;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ShareCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (!argkey_matches(&cache->keys_arg, (struct varlena *) set))
+	{
+		share_cache_build(cache, fcinfo->flinfo->fn_mcxt, set, NULL);
+		argkey_set(&cache->keys_arg, fcinfo->flinfo->fn_mcxt, (struct varlena *) set);
+	}
+	return cache;
+}
+
+static bool
+key_set_has(const ShareCache *cache, const text *t)
+{
+	ShareEntry	probe;
+
+	probe.key = (char *) VARDATA_ANY(t);
+	probe.len = VARSIZE_ANY_EXHDR(t);
+	return bsearch(&probe, cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp) != NULL;
+}
+
+Datum
+recommend_in_set(PG_FUNCTION_ARGS)
+{
+	text	   *item = PG_GETARG_TEXT_PP(0);
+	ShareCache *cache = key_set(fcinfo, PG_GETARG_ARRAYTYPE_P(1));
+
+	PG_RETURN_BOOL(cache->n > 0 && key_set_has(cache, item));
+}
+
+Datum
+recommend_overlaps(PG_FUNCTION_ARGS)
+{
+	ArrayType  *items = PG_GETARG_ARRAYTYPE_P(0);
+	ShareCache *cache = key_set(fcinfo, PG_GETARG_ARRAYTYPE_P(1));
+	Datum	   *id;
+	bool	   *in;
+	int			ni;
+
+	if (cache->n == 0)
+		PG_RETURN_BOOL(false);
+	deconstruct_array(items, TEXTOID, -1, false, TYPALIGN_INT, &id, &in, &ni);
+	for (int i = 0; i < ni; i++)
+		if (!in[i] && key_set_has(cache, DatumGetTextPP(id[i])))
+			PG_RETURN_BOOL(true);
+	PG_RETURN_BOOL(false);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -268,6 +268,18 @@ SELECT count(*) AS signature_differences_incremental FROM (
 	UNION ALL
 	(SELECT genres, count(*) FROM listen_wiseer.recommend_pool WHERE genres <> '{}' GROUP BY genres
 	 EXCEPT SELECT genres, tracks FROM listen_wiseer.recommend_signatures)) d;
+-- and so do the artists' track counts (a credit added, a track deleted,
+-- features lost and gained above; rows of 0 read as no row)
+CREATE TEMP VIEW artist_recount AS
+	SELECT a.id AS artist_id, count(DISTINCT p.track_id) AS tracks
+	  FROM listen_wiseer.recommend_pool p, unnest(p.artist_ids) a(id) GROUP BY a.id;
+SELECT count(*) AS artist_count_differences_incremental FROM (
+	(SELECT artist_id, tracks FROM listen_wiseer.recommend_artist_tracks WHERE tracks > 0
+	 EXCEPT SELECT * FROM artist_recount)
+	UNION ALL
+	(SELECT * FROM artist_recount
+	 EXCEPT SELECT artist_id, tracks FROM listen_wiseer.recommend_artist_tracks)) d;
+SELECT tracks FROM listen_wiseer.recommend_artist_tracks WHERE artist_id = 'iron';
 -- the incrementally kept pool equals a rebuild, vectors included
 CREATE TEMP TABLE pool_before AS SELECT track_id, artist_ids, genres, families, groups, v::text AS v
   FROM listen_wiseer.recommend_pool;
@@ -286,6 +298,12 @@ SELECT count(*) AS signature_differences FROM (
 	  WHERE genres <> '{}' GROUP BY genres
 	 EXCEPT SELECT genres, families, groups, tracks FROM listen_wiseer.recommend_signatures)) d;
 SELECT genres, tracks FROM listen_wiseer.recommend_signatures ORDER BY genres;
+SELECT count(*) AS artist_count_differences FROM (
+	(SELECT artist_id, tracks FROM listen_wiseer.recommend_artist_tracks
+	 EXCEPT SELECT * FROM artist_recount)
+	UNION ALL
+	(SELECT * FROM artist_recount
+	 EXCEPT SELECT artist_id, tracks FROM listen_wiseer.recommend_artist_tracks)) d;
 -- a genre rule change reaches the pool
 INSERT INTO listen_wiseer.genre_overrides (genre, family, genre_group) VALUES ('chillhop', 'jazz', NULL);
 SELECT families, groups FROM listen_wiseer.recommend_pool WHERE track_id = 'k_drift1';

@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------------
 -- recommend(playlist): tracks of the library that fit a playlist.
--- doc/recommend.md describes the method and every decision below.
+-- README.md ("recommend") describes the method and every decision below.
 -- ---------------------------------------------------------------------------
 
 -- Scoring helpers in C (extension/recommend.c); internal, so in listen_wiseer.
@@ -15,6 +15,18 @@ CREATE FUNCTION listen_wiseer.recommend_mean_share(items text[], keys text[], sh
 	AS 'MODULE_PATHNAME', 'recommend_mean_share' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION listen_wiseer.recommend_mean_share(text[], text[], double precision[]) IS
 	'mean over items of their share in keys/shares (0 for an item not among keys)';
+
+CREATE FUNCTION listen_wiseer.recommend_in_set(item text, set text[])
+	RETURNS boolean
+	AS 'MODULE_PATHNAME', 'recommend_in_set' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION listen_wiseer.recommend_in_set(text, text[]) IS
+	'item = ANY (set), the set kept sorted from row to row (byte equality)';
+
+CREATE FUNCTION listen_wiseer.recommend_overlaps(items text[], set text[])
+	RETURNS boolean
+	AS 'MODULE_PATHNAME', 'recommend_overlaps' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION listen_wiseer.recommend_overlaps(text[], text[]) IS
+	'items && set, the set kept sorted from row to row (byte equality)';
 
 CREATE FUNCTION listen_wiseer.recommend_base_score(v @extschema@.feature_vector,
 		genres text[], families text[], groups text[], artist_ids text[],
@@ -65,11 +77,13 @@ CREATE TABLE listen_wiseer.recommend_pool (
 );
 CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
 CREATE INDEX recommend_pool_signature_idx ON listen_wiseer.recommend_pool (genres);
+-- the tracks of the playlist's own artists, read in every round of recommend()
+CREATE INDEX recommend_pool_artists_idx ON listen_wiseer.recommend_pool USING gin (artist_ids);
 
 -- The distinct genre combinations ("signatures") of the pool with their track
 -- counts: the genre part of a candidate's score depends on its signature
 -- only, so recommend() bounds whole signatures first and reads only the
--- tracks of those that can still reach the top (doc/recommend.md).
+-- tracks of those that can still reach the top (README.md, "recommend").
 CREATE TABLE listen_wiseer.recommend_signatures (
 	genres   text[] COLLATE "C" PRIMARY KEY CHECK (genres <> '{}'),
 	families text[] COLLATE "C" NOT NULL,
@@ -77,6 +91,15 @@ CREATE TABLE listen_wiseer.recommend_signatures (
 	tracks   bigint NOT NULL CHECK (tracks > 0)
 );
 CREATE INDEX recommend_signatures_genres_idx ON listen_wiseer.recommend_signatures USING gin (genres);
+
+-- Each artist's tracks in the pool, for the artist-affinity term (members
+-- credited to the artist / the artist's tracks): counting them at query time
+-- was most of a call's time on a large library.  Kept with the pool; an artist
+-- whose last track went keeps a row of 0, which reads the same as no row.
+CREATE TABLE listen_wiseer.recommend_artist_tracks (
+	artist_id text COLLATE "C" PRIMARY KEY,
+	tracks    bigint NOT NULL CHECK (tracks >= 0)
+);
 
 -- Recompute the pool rows of the given tracks (NULL = every track).
 -- Set-based and sort-free for the common case (a track credited to one
@@ -91,15 +114,25 @@ DECLARE
 BEGIN
 	IF ids IS NULL THEN
 		-- a rebuild: load without the genre indexes, then build them in one pass
-		TRUNCATE listen_wiseer.recommend_pool, listen_wiseer.recommend_signatures;
+		TRUNCATE listen_wiseer.recommend_pool, listen_wiseer.recommend_signatures,
+		         listen_wiseer.recommend_artist_tracks;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_genres_idx;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_signature_idx;
+		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_artists_idx;
 	ELSE
 		WITH gone AS (
-			DELETE FROM listen_wiseer.recommend_pool p WHERE p.track_id = ANY (ids) RETURNING p.genres
+			DELETE FROM listen_wiseer.recommend_pool p WHERE p.track_id = ANY (ids)
+			RETURNING p.genres, p.artist_ids
 		), counted AS (
 			SELECT g.genres, pg_catalog.count(*) AS n FROM gone g
 			 WHERE g.genres IS NOT NULL AND g.genres <> '{}' GROUP BY g.genres
+		), credited AS (
+			SELECT a.artist_id, pg_catalog.count(*) AS n
+			  FROM gone g, LATERAL (SELECT DISTINCT x.id AS artist_id FROM pg_catalog.unnest(g.artist_ids) x(id)) a
+			 GROUP BY a.artist_id
+		), uncounted AS (
+			UPDATE listen_wiseer.recommend_artist_tracks t SET tracks = GREATEST(t.tracks - c.n, 0)
+			  FROM credited c WHERE t.artist_id = c.artist_id
 		)
 		UPDATE listen_wiseer.recommend_signatures s SET tracks = s.tracks - c.n
 		  FROM counted c WHERE s.genres = c.genres AND s.tracks > c.n;
@@ -175,13 +208,20 @@ BEGIN
 	IF ids IS NULL THEN
 		CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
 		CREATE INDEX recommend_pool_signature_idx ON listen_wiseer.recommend_pool (genres);
+		CREATE INDEX recommend_pool_artists_idx ON listen_wiseer.recommend_pool USING gin (artist_ids);
 		INSERT INTO listen_wiseer.recommend_signatures (genres, families, groups, tracks)
 		SELECT p.genres, pg_catalog.min(p.families), pg_catalog.min(p.groups), pg_catalog.count(*)
 		  FROM listen_wiseer.recommend_pool p
 		 WHERE p.genres IS NOT NULL AND p.genres <> '{}'
 		 GROUP BY p.genres;
+		INSERT INTO listen_wiseer.recommend_artist_tracks (artist_id, tracks)
+		SELECT a.artist_id, pg_catalog.count(*)
+		  FROM listen_wiseer.recommend_pool p,
+		       LATERAL (SELECT DISTINCT x.id AS artist_id FROM pg_catalog.unnest(p.artist_ids) x(id)) a
+		 GROUP BY a.artist_id;
 		ANALYZE listen_wiseer.recommend_pool;
 		ANALYZE listen_wiseer.recommend_signatures;
+		ANALYZE listen_wiseer.recommend_artist_tracks;
 	ELSE
 		INSERT INTO listen_wiseer.recommend_signatures AS s (genres, families, groups, tracks)
 		SELECT p.genres, pg_catalog.min(p.families), pg_catalog.min(p.groups), pg_catalog.count(*)
@@ -190,6 +230,13 @@ BEGIN
 		 GROUP BY p.genres
 		ON CONFLICT (genres) DO UPDATE SET tracks = s.tracks + EXCLUDED.tracks,
 		                                   families = EXCLUDED.families, groups = EXCLUDED.groups;
+		INSERT INTO listen_wiseer.recommend_artist_tracks AS t (artist_id, tracks)
+		SELECT a.artist_id, pg_catalog.count(*)
+		  FROM listen_wiseer.recommend_pool p,
+		       LATERAL (SELECT DISTINCT x.id AS artist_id FROM pg_catalog.unnest(p.artist_ids) x(id)) a
+		 WHERE p.track_id = ANY (ids)
+		 GROUP BY a.artist_id
+		ON CONFLICT (artist_id) DO UPDATE SET tracks = t.tracks + EXCLUDED.tracks;
 	END IF;
 	RETURN written;
 END;
@@ -318,13 +365,13 @@ CREATE TRIGGER recommend_pool_rules AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
 -- recommend()
 -- ---------------------------------------------------------------------------
 
--- The weights of the score, in one place (doc/recommend.md, "Score"); chosen
+-- The weights of the score, in one place (README.md, "recommend"); chosen
 -- by measuring with test/eval.  score = (1 - near) * cosine(track, profile)
 --   + near * mean cosine to the k_near most similar members
 --   + genre * mean over the track's genres of their share of the members
 --   + family * the same over genre families + grp * over genre groups
 --   + artist * largest affinity to the playlist of one of the track's artists
---     (members credited to the artist / (the artist's tracks in the library + 1))
+--     (members credited to the artist / (the artist's tracks with features + 1))
 CREATE FUNCTION listen_wiseer.recommend_weights(
 		OUT genre double precision, OUT family double precision, OUT grp double precision,
 		OUT artist double precision, OUT near double precision, OUT k_near integer,
@@ -411,8 +458,7 @@ DECLARE
 	exhaustive boolean;
 	artist_max double precision;
 	a_hi       text[];                             -- the members' artists scored apart
-	a_lib      double precision[];                 -- the artists' tracks in the library
-	a_tids     text[];                             -- the tracks of a_hi
+	a_lib      double precision[];                 -- the artists' tracks with features (the pool)
 	cover      bigint;
 	sig_t      double precision;
 	full_next  boolean := false;
@@ -494,7 +540,7 @@ BEGIN
 	-- carrying each genre, family and group; of all, the share credited to
 	-- each artist (a_raw, +1 in the denominator: a playlist of one track is
 	-- weak evidence of a one-artist playlist), and the artist's affinity to the playlist (a_shares):
-	-- the part of the artist's tracks in the library that the members are, +1
+	-- the part of the artist's tracks with features that the members are, +1
 	-- in the denominator so that one track of one is weaker evidence than
 	-- eight of ten.  (A playlist holding most of an artist's tracks is the
 	-- strongest sign their other tracks belong; the share of the playlist is
@@ -517,13 +563,10 @@ BEGIN
 			UNION ALL SELECT 'q', x.k FROM g, pg_catalog.unnest(g.groups) x(k) WHERE g.known
 			UNION ALL SELECT 'a', x.k FROM g, pg_catalog.unnest(g.artist_ids) x(k)
 		), lib AS (
-			-- the members' artists' tracks in the library: one grouped
-			-- index scan (COLLATE "default": the index on artist_id)
-			SELECT x.artist_id COLLATE "C" AS k, pg_catalog.count(DISTINCT x.track_id)::double precision AS cnt
-			  FROM listen_wiseer.track_artists x
-			 WHERE x.artist_id = ANY ((SELECT pg_catalog.array_agg(DISTINCT u.k COLLATE "default")
-			                             FROM u WHERE u.kind = 'a')::text[])
-			 GROUP BY x.artist_id
+			-- the members' artists' tracks in the pool (kept counted)
+			SELECT x.artist_id AS k, x.tracks::double precision AS cnt
+			  FROM listen_wiseer.recommend_artist_tracks x
+			 WHERE x.artist_id = ANY ((SELECT pg_catalog.array_agg(DISTINCT u.k) FROM u WHERE u.kind = 'a')::text[])
 		)
 		SELECT c.kind,
 		       pg_catalog.array_agg(c.k ORDER BY c.k) AS keys,
@@ -588,10 +631,6 @@ BEGIN
 	other_max := wt.family * COALESCE((SELECT pg_catalog.max(x) FROM pg_catalog.unnest(f_shares) x), 0)
 	           + wt.grp * COALESCE((SELECT pg_catalog.max(x) FROM pg_catalog.unnest(q_shares) x), 0)
 	           + artist_max;
-	-- (COLLATE "default": the index on artist_id)
-	SELECT pg_catalog.array_agg(DISTINCT x.track_id) INTO a_tids
-	  FROM listen_wiseer.track_artists x
-	 WHERE x.artist_id = ANY (a_hi::text[] COLLATE "default");
 	exhaustive := COALESCE(pg_catalog.current_setting('listen_wiseer.recommend_exhaustive', true), '') = 'on';
 	cover := 8 * GREATEST(16::bigint * n, 256);
 	LOOP
@@ -640,7 +679,7 @@ BEGIN
 			                            SELECT p.* FROM listen_wiseer.recommend_pool p
 			                             WHERE p.genres = s.genres OFFSET 0) p
 			                         WHERE sig_t IS NOT NULL
-			                           AND NOT (p.artist_ids OPERATOR(pg_catalog.&&) a_hi)
+			                           AND NOT listen_wiseer.recommend_overlaps(p.artist_ids, a_hi)
 			                           AND s.genres OPERATOR(pg_catalog.&&) g_keys
 			                           AND (NOT genre_filter OR s.groups = '{}' OR s.groups OPERATOR(pg_catalog.&&) q_keys)
 			                           AND 1.0 + artist_max + listen_wiseer.recommend_base_score(prof, s.genres, s.families, s.groups, NULL,
@@ -650,7 +689,6 @@ BEGIN
 			                        -- and in every round, the tracks of the members' artists
 			                        SELECT p.* FROM listen_wiseer.recommend_pool p
 			                         WHERE sig_t IS NOT NULL
-			                           AND p.track_id = ANY (a_tids)
 			                           AND p.artist_ids OPERATOR(pg_catalog.&&) a_hi
 			                        UNION ALL
 			                        -- the last round: everyone
@@ -662,7 +700,7 @@ BEGIN
 			                  ) s
 			                 WHERE true
 			                   AND (NOT genre_filter OR c.groups = '{}' OR c.groups OPERATOR(pg_catalog.&&) q_keys)
-			                   AND c.track_id <> ALL (member_ids)
+			                   AND NOT listen_wiseer.recommend_in_set(c.track_id, member_ids)
 			                 ORDER BY s.cheap DESC, c.track_id
 			                 LIMIT m) y
 			          CROSS JOIN LATERAL (
