@@ -4,6 +4,8 @@
 #   make test    the same set-up, then every test (pg_regress, ingestor unit + sanitizers, e2e, sklearn)
 #   make bench   benchmarks, each against a baseline in the same run
 #   make eval    recommendation quality against baselines
+#   make roles   create the roles lw_reader and lw_ingest in the database PGDATABASE names
+#   make fuzz    each libFuzzer target for FUZZ_SECONDS (default 60) s
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 
@@ -62,3 +64,13 @@ bench:
 
 eval:
 	@./test/eval/run-with-cluster.sh
+
+# The roles lw_reader and lw_ingest in the database PGDATABASE names (README "Roles"); as a superuser.
+.PHONY: roles
+roles:
+	psql -X -v ON_ERROR_STOP=1 -f extension/roles.sql
+
+# libFuzzer targets for the parsers of outside data: FUZZ_SECONDS (default 60) each.
+.PHONY: fuzz
+fuzz:
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} ./test/fuzz/run.sh fuzz

@@ -86,9 +86,15 @@ float8_array_euclidean_distance(PG_FUNCTION_ARGS)
 				db;
 	const double *a = Float8ArrayElements(PG_GETARG_ARRAYTYPE_P(0), &da);
 	const double *b = Float8ArrayElements(PG_GETARG_ARRAYTYPE_P(1), &db);
+	double		d;
 
 	CheckFeatureVectorDims(da, db);
-	PG_RETURN_FLOAT8(sqrt(fv_l2_squared_f8(da, a, b)));
+	d = fv_l2_distance_f8(da, a, b);
+	if (isinf(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("euclidean distance is out of range for type double precision")));
+	PG_RETURN_FLOAT8(d);
 }
 
 PG_FUNCTION_INFO_V1(feature_vector_norm);

@@ -22,6 +22,7 @@
 #include "utils/numeric.h"
 
 #include "feature_vector.h"
+#include "fv_parse.h"
 
 PG_MODULE_MAGIC;
 
@@ -94,12 +95,6 @@ ToElement(double value)
 	return (float) value;
 }
 
-static inline bool
-fv_isspace(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
 static void
 SyntaxError(const char *input, const char *detail)
 {
@@ -109,7 +104,7 @@ SyntaxError(const char *input, const char *detail)
 			 detail ? errdetail("%s", detail) : 0));
 }
 
-/* Text input: "[1, 2.5, -3e-2]", whitespace tolerated around every token. */
+/* Text input: "[1, 2.5, -3e-2]"; the parsing is fv_parse() (fv_parse.c), the errors are here. */
 PG_FUNCTION_INFO_V1(feature_vector_in);
 Datum
 feature_vector_in(PG_FUNCTION_ARGS)
@@ -117,69 +112,42 @@ feature_vector_in(PG_FUNCTION_ARGS)
 	char	   *input = PG_GETARG_CSTRING(0);
 	int32		typmod = PG_GETARG_INT32(2);
 	float		values[FV_MAX_DIM];
-	int			dim = 0;
-	char	   *p = input;
+	FvParseResult res;
 	FeatureVector *result;
 
-	while (fv_isspace(*p))
-		p++;
-	if (*p != '[')
-		SyntaxError(input, "Feature vector contents must start with \"[\".");
-	p++;
-	while (fv_isspace(*p))
-		p++;
-
-	if (*p != ']')
+	switch (fv_parse(input, values, FV_MAX_DIM, &res))
 	{
-		for (;;)
-		{
-			char	   *end;
-			double		value;
-
-			if (dim == FV_MAX_DIM)
-				CheckFeatureVectorDim(dim + 1);
-
-			while (fv_isspace(*p))
-				p++;
-			if (*p == '\0' || *p == ',' || *p == ']')
-				SyntaxError(input, NULL);
-
-			/* strtof like float4in: no double rounding, FLT_MAX stays finite */
-			errno = 0;
-			value = strtof(p, &end);
-			if (end == p)
-				SyntaxError(input, NULL);
-			if (errno == ERANGE && isinf(value))
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("\"%.*s\" is out of range for type feature_vector",
-								(int) (end - p), p)));
-			values[dim++] = ToElement(value);
-			p = end;
-
-			while (fv_isspace(*p))
-				p++;
-			if (*p == ',')
-			{
-				p++;
-				continue;
-			}
-			if (*p == ']')
-				break;
+		case FV_PARSE_OK:
+			break;
+		case FV_PARSE_NO_BRACKET:
+			SyntaxError(input, "Feature vector contents must start with \"[\".");
+			break;
+		case FV_PARSE_SYNTAX:
 			SyntaxError(input, NULL);
-		}
+			break;
+		case FV_PARSE_JUNK:
+			SyntaxError(input, "Junk after closing right bracket.");
+			break;
+		case FV_PARSE_TOO_MANY:
+			CheckFeatureVectorDim(res.dim + 1);
+			break;
+		case FV_PARSE_OUT_OF_RANGE:
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("\"%.*s\" is out of range for type feature_vector",
+							(int) res.len, input + res.pos)));
+			break;
+		case FV_PARSE_NOT_FINITE:
+			CheckFeatureVectorElement(res.value);
+			break;
 	}
-	p++;						/* past ']' */
-	while (fv_isspace(*p))
-		p++;
-	if (*p != '\0')
-		SyntaxError(input, "Junk after closing right bracket.");
+	/* every element is finite and within float4 here */
 
-	CheckFeatureVectorDim(dim);
-	CheckFeatureVectorExpectedDim(typmod, dim);
+	CheckFeatureVectorDim(res.dim);
+	CheckFeatureVectorExpectedDim(typmod, res.dim);
 
-	result = InitFeatureVector(dim);
-	memcpy(result->x, values, sizeof(float) * dim);
+	result = InitFeatureVector(res.dim);
+	memcpy(result->x, values, sizeof(float) * res.dim);
 	PG_RETURN_FEATURE_VECTOR_P(result);
 }
 

@@ -156,7 +156,12 @@ get_int(int row, int col)
 	return s ? pg_strtoint32(s) : 0;
 }
 
-/* Reads the four tables into a new rule set allocated in cxt. */
+/*
+ * Reads the four tables into a new rule set allocated in cxt.  The queries
+ * run under the caller's search_path (a GUC cannot be set in a parallel
+ * worker), so every name in them is qualified, the collation included
+ * (sql/search_path_hostile.sql plants a "C" that sorts lower case first).
+ */
 static GenreRuleSet *
 load_rules(MemoryContext cxt)
 {
@@ -168,26 +173,26 @@ load_rules(MemoryContext cxt)
 
 	/* user rows before default rows: on a normalisation clash the user's wins */
 	load_query("SELECT family, genre_group, priority FROM listen_wiseer.genre_families"
-			   " ORDER BY family COLLATE \"C\"");
+			   " ORDER BY family COLLATE pg_catalog.\"C\"");
 	n = SPI_processed;
 	for (uint64 i = 0; i < n; i++)
 		genre_ruleset_add_family(rs, get_text(i, 1), get_group(i, 2), get_int(i, 3));
 
 	load_query("SELECT alias, canonical FROM listen_wiseer.genre_aliases WHERE enabled"
-			   " ORDER BY is_default, alias COLLATE \"C\"");
+			   " ORDER BY is_default, alias COLLATE pg_catalog.\"C\"");
 	n = SPI_processed;
 	for (uint64 i = 0; i < n; i++)
 		genre_ruleset_add_alias(rs, cstring_utf8(get_text(i, 1)), cstring_utf8(get_text(i, 2)));
 
 	load_query("SELECT pattern, family, genre_group, priority FROM listen_wiseer.genre_rules"
-			   " WHERE enabled ORDER BY is_default, pattern COLLATE \"C\"");
+			   " WHERE enabled ORDER BY is_default, pattern COLLATE pg_catalog.\"C\"");
 	n = SPI_processed;
 	for (uint64 i = 0; i < n; i++)
 		genre_ruleset_add_rule(rs, cstring_utf8(get_text(i, 1)), get_family(rs, i, 2),
 							   get_group(i, 3), get_int(i, 4));
 
 	load_query("SELECT genre, family, genre_group FROM listen_wiseer.genre_overrides"
-			   " ORDER BY genre COLLATE \"C\"");
+			   " ORDER BY genre COLLATE pg_catalog.\"C\"");
 	n = SPI_processed;
 	for (uint64 i = 0; i < n; i++)
 		genre_ruleset_add_override(rs, cstring_utf8(get_text(i, 1)), get_family(rs, i, 2),

@@ -472,6 +472,8 @@ if_build(IForest *forest, const double *data, int32_t n, int32_t d,
 	{
 		int32_t		i;
 
+		if (a->check)
+			a->check(a->ctx);
 		if (psi < n)
 		{
 			/* partial Fisher-Yates over the (persistent) canonical order */
@@ -647,6 +649,8 @@ if_score_rows(const IForest *forest, const double *data, int64_t n, double *out,
 		int64_t		hi = lo + IF_BLOCK < n ? lo + IF_BLOCK : n;
 		int64_t		r;
 
+		if (a->check)
+			a->check(a->ctx);
 		/* groups of IF_LANES rows, each stored feature-major so one pointer
 		 * serves all lanes; a short last group repeats its first row */
 		for (r = lo; r < lo + IF_BLOCK; r++)

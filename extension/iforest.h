@@ -39,6 +39,11 @@ typedef struct IFAllocator
 	void	   *(*alloc) (void *ctx, size_t size);
 	void		(*release) (void *ctx, void *ptr);
 	void	   *ctx;
+	/* optional (NULL = none): called between units of work (each tree built,
+	 * each block of rows scored) so a caller can cancel a long call; it may
+	 * not return (PostgreSQL's CHECK_FOR_INTERRUPTS): everything allocated
+	 * came from alloc, so the caller's cleanup frees it */
+	void		(*check) (void *ctx);
 } IFAllocator;
 
 /* ---- the forest ---- */

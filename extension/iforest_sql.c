@@ -67,6 +67,13 @@ if_pfree(void *ctx, void *ptr)
 	pfree(ptr);
 }
 
+/* The forest's interrupt check (between trees built and row blocks scored). */
+static void
+if_check(void *ctx)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
 typedef struct IFParams
 {
 	int32		n_trees;
@@ -248,7 +255,7 @@ window_compute(WindowObject winobj, IFWindowState *st, bool is_array)
 												 ALLOCSET_SMALL_SIZES);
 	MemoryContext old;
 	IFMem		mem = {workctx, 0, 0};
-	IFAllocator alloc = {if_palloc, if_pfree, &mem};
+	IFAllocator alloc = {if_palloc, if_pfree, &mem, if_check};
 	int64		nrows = WinGetPartitionRowCount(winobj);
 	int64		i;
 	int32		n = 0;
@@ -1002,6 +1009,7 @@ iforest_agg_finalfn(PG_FUNCTION_ARGS)
 	alloc.alloc = if_palloc;
 	alloc.release = if_pfree;
 	alloc.ctx = &mem;
+	alloc.check = if_check;
 	if_build(&forest, st->data, st->n, st->dim, st->params.n_trees,
 			 st->params.sample_size, (uint64) st->params.seed, &alloc);
 

@@ -5,6 +5,7 @@
 #include "http.h"
 #include "log.h"
 #include "oauth.h"
+#include "textfix.h"
 #include "tokenfile.h"
 #include "util.h"
 
@@ -276,6 +277,7 @@ lw_api_get_json(lw_api *api, const char *path_or_url, json_t **out, lw_api_resul
 		return -1;
 	}
 	lw_redact_url(url, safe_url, sizeof(safe_url));
+	lw_shorten_url(safe_url, LW_MESSAGE_URL_MAX);
 
 	for (;;)
 	{
@@ -345,8 +347,17 @@ lw_api_get_json(lw_api *api, const char *path_or_url, json_t **out, lw_api_resul
 			if (resp.body_len > 0 && resp.status != 204)
 			{
 				json_error_t jerr;
+				char	   *fixed = NULL;
+				size_t		fixed_len = 0;
 
-				*out = json_loadb(resp.body, resp.body_len, 0, &jerr);
+				/* bad strings are repaired, not fatal: see textfix.h */
+				if (lw_json_repair(resp.body, resp.body_len, &fixed, &fixed_len,
+								   &res->strings_repaired))
+					lw_log_debug("GET %s: %ld strings with invalid UTF-8, lone surrogates or "
+								 "NUL repaired", safe_url, res->strings_repaired);
+				*out = fixed ? json_loadb(fixed, fixed_len, 0, &jerr)
+					: json_loadb(resp.body, resp.body_len, 0, &jerr);
+				free(fixed);
 				if (*out == NULL)
 				{
 					set_result(res, LW_API_FAILED, "GET %s: response is not valid JSON (%s)",

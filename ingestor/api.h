@@ -39,6 +39,7 @@ typedef struct lw_api_result
 	int			needs_login;	/* 1 when status == LW_API_NEEDS_LOGIN */
 	char		reason[64];		/* error.reason from the body, "" if none */
 	char		message[512];	/* one line, no secrets: error.message or a description */
+	long		strings_repaired;	/* strings of the body repaired before parsing (textfix.h) */
 } lw_api_result;
 
 /*

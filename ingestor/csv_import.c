@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,6 +351,20 @@ cell_int(const char *s, int *out)
 	return true;
 }
 
+/*
+ * A whole number as long long, saturating: "1e300" in a cell must become an out-of-range value
+ * (refused by lw_features_check), not an undefined conversion (found by fuzzing).
+ */
+static long long
+whole_ll(double d)
+{
+	if (d >= 9.2e18)
+		return LLONG_MAX;
+	if (d <= -9.2e18)
+		return LLONG_MIN;
+	return (long long) d;
+}
+
 lw_csv_verdict
 lw_csv_row(const lw_csv_map *map, char **fields, int n, lw_features *out, char *idbuf)
 {
@@ -387,13 +402,13 @@ lw_csv_row(const lw_csv_map *map, char **fields, int n, lw_features *out, char *
 		cell_num(fields[map->idx[LW_COL_DURATION_MS]], &d) && d == floor(d))
 	{
 		out->duration_ms.st = LW_SET;
-		out->duration_ms.v = (long long) d;
+		out->duration_ms.v = whole_ll(d);
 	}
 	if (map->idx[LW_COL_TIME_SIGNATURE] >= 0 && map->idx[LW_COL_TIME_SIGNATURE] < n &&
 		cell_num(fields[map->idx[LW_COL_TIME_SIGNATURE]], &d) && d == floor(d))
 	{
 		out->time_signature.st = LW_SET;
-		out->time_signature.v = (long long) d;
+		out->time_signature.v = whole_ll(d);
 	}
 	return lw_features_check(out) == LW_FEAT_OK ? LW_CSV_OK : LW_CSV_RANGE;
 }

@@ -304,6 +304,7 @@ lw_http_perform(lw_http *h, const lw_http_request *req, lw_http_response *resp)
 	memset(resp, 0, sizeof(*resp));
 	memset(&a, 0, sizeof(a));
 	lw_redact_url(req->url, safe_url, sizeof(safe_url));
+	lw_shorten_url(safe_url, LW_MESSAGE_URL_MAX);
 
 	for (;;)
 	{

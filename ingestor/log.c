@@ -162,6 +162,17 @@ lw_redact_url(const char *url, char *dst, size_t dstsz)
 	return dst;
 }
 
+char *
+lw_shorten_url(char *url, size_t max)
+{
+	if (max >= 4 && strlen(url) > max)
+	{
+		memcpy(url + max - 3, "...", 3);
+		url[max] = '\0';
+	}
+	return url;
+}
+
 /* Format without a length limit, so redaction sees whole secrets before any truncation. */
 static char *
 vformat(const char *fmt, va_list ap)

@@ -38,6 +38,14 @@ char	   *lw_redact(const char *src, char *dst, size_t dstsz);
  */
 char	   *lw_redact_url(const char *url, char *dst, size_t dstsz);
 
+/*
+ * For one-line messages: cut a (redacted) URL longer than max characters to its first max - 3
+ * followed by "...", in place, so the reason printed after it still fits (a batch request
+ * carries up to 100 ids). Returns url.
+ */
+#define LW_MESSAGE_URL_MAX 160
+char	   *lw_shorten_url(char *url, size_t max);
+
 /* For tests: send log lines to this stream instead of stderr (NULL restores stderr). */
 #include <stdio.h>
 void		lw_log_set_stream(FILE *stream);

@@ -401,39 +401,16 @@ printable(const char *in, char *out, size_t outsz)
 	out[j] = '\0';
 }
 
-/*
- * POST the form to /api/token and parse a token response into *out.
- * what: "authorization code", "refresh token", "client credentials" (for messages).
- */
-static int
-token_request(lw_http *h, const lw_config *cfg, const char *form, const char *what,
-			  lw_tokens *out, lw_error *err)
+int
+lw_oauth_parse_token_response(long status, const char *body, size_t len, int rate_limited,
+							  long retry_after, const char *what, int64_t now, lw_tokens *out,
+							  lw_error *err)
 {
-	lw_http_request req;
-	lw_http_response resp;
-	lw_buf		url = {0};
-	json_t	   *root = NULL;
+	json_t	   *root = json_loadb(body, len, 0, NULL);
 	int			rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	lw_buf_printf(&url, "%s/api/token", cfg->accounts_url);
-	memset(&req, 0, sizeof(req));
-	req.method = "POST";
-	req.url = url.data;
-	req.form_body = form;
-	req.handle_429 = 1;
-	if (cfg->client_secret)
-	{
-		req.basic_user = cfg->client_id;
-		req.basic_pass = cfg->client_secret;
-	}
-	if (lw_http_perform(h, &req, &resp) < 0)
-	{
-		lw_error_set(err, LW_EXIT_FAILURE, "token request failed: %s", resp.error);
-		goto out;
-	}
-	root = json_loadb(resp.body, resp.body_len, 0, NULL);
-	if (resp.status == 200)
+	if (status == 200)
 	{
 		const char *at = jstr(root, "access_token");
 		json_t	   *ei = json_object_get(root, "expires_in");
@@ -448,15 +425,17 @@ token_request(lw_http *h, const lw_config *cfg, const char *form, const char *wh
 		out->refresh_token = lw_strdup(jstr(root, "refresh_token"));
 		lw_log_add_secret(out->refresh_token);
 		out->scope = lw_strdup(jstr(root, "scope"));
-		out->obtained_at = lw_unix_time();
+		out->obtained_at = now;
+		/* a lifetime beyond a year is nonsense (and now + it could overflow): default 1 h */
 		out->expires_at = out->obtained_at +
-			(json_is_integer(ei) && json_integer_value(ei) > 0 ? json_integer_value(ei) : 3600);
+			(json_is_integer(ei) && json_integer_value(ei) > 0 &&
+			 json_integer_value(ei) <= 366 * 86400 ? json_integer_value(ei) : 3600);
 		rc = 0;
 	}
-	else if (resp.rate_limited)
+	else if (rate_limited)
 		lw_error_set(err, LW_EXIT_PARTIAL,
 					 "the accounts service is rate limiting (Retry-After %ld s); try again later",
-					 resp.retry_after);
+					 retry_after);
 	else
 	{
 		const char *e = jstr(root, "error");
@@ -474,15 +453,49 @@ token_request(lw_http *h, const lw_config *cfg, const char *form, const char *wh
 						 "Spotify rejected the app credentials (invalid_client: %s); check "
 						 "SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET", cd);
 		else if (e)
-			lw_error_set(err, resp.status >= 500 ? LW_EXIT_FAILURE : LW_EXIT_USAGE,
-						 "token request (%s) failed with HTTP %ld (%s: %s)", what, resp.status,
+			lw_error_set(err, status >= 500 ? LW_EXIT_FAILURE : LW_EXIT_USAGE,
+						 "token request (%s) failed with HTTP %ld (%s: %s)", what, status,
 						 ce, cd);
 		else
 			lw_error_set(err, LW_EXIT_FAILURE, "token request (%s) failed with HTTP %ld", what,
-						 resp.status);
+						 status);
 	}
 out:
 	json_decref(root);
+	return rc;
+}
+
+/*
+ * POST the form to /api/token and parse a token response into *out.
+ * what: "authorization code", "refresh token", "client credentials" (for messages).
+ */
+static int
+token_request(lw_http *h, const lw_config *cfg, const char *form, const char *what,
+			  lw_tokens *out, lw_error *err)
+{
+	lw_http_request req;
+	lw_http_response resp;
+	lw_buf		url = {0};
+	int			rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	lw_buf_printf(&url, "%s/api/token", cfg->accounts_url);
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";
+	req.url = url.data;
+	req.form_body = form;
+	req.handle_429 = 1;
+	if (cfg->client_secret)
+	{
+		req.basic_user = cfg->client_id;
+		req.basic_pass = cfg->client_secret;
+	}
+	if (lw_http_perform(h, &req, &resp) < 0)
+		lw_error_set(err, LW_EXIT_FAILURE, "token request failed: %s", resp.error);
+	else
+		rc = lw_oauth_parse_token_response(resp.status, resp.body, resp.body_len,
+										   resp.rate_limited, resp.retry_after, what,
+										   lw_unix_time(), out, err);
 	if (resp.body)
 		memset(resp.body, 0, resp.body_len);
 	lw_http_response_free(&resp);

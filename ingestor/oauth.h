@@ -39,6 +39,17 @@ int			lw_oauth_parse_callback(const char *query, const char *expected_state,
 									char **code, lw_error *err);
 
 /*
+ * Parse an answer of the token endpoint (what token_request does after the POST; exposed for the
+ * fuzz target). 200 with an access_token: returns 0 with *out filled (tokens registered as
+ * secrets, obtained_at = now, expires_at = now + expires_in, 3600 when missing or over a year).
+ * Otherwise -1 with err set: LW_EXIT_NEEDS_LOGIN (invalid_grant), LW_EXIT_USAGE (invalid_client,
+ * other 4xx errors), LW_EXIT_PARTIAL (rate_limited), LW_EXIT_FAILURE. what names the grant.
+ */
+int			lw_oauth_parse_token_response(long status, const char *body, size_t len,
+										  int rate_limited, long retry_after, const char *what,
+										  int64_t now, lw_tokens *out, lw_error *err);
+
+/*
  * Loopback listener for the redirect URI: binds 127.0.0.1 or [::1] at the URI's port.
  * lw_callback_listen returns a listening fd or -1. lw_callback_wait accepts connections until one
  * asks for the URI's path (others get 404), answers it with a small HTML page saying whether login

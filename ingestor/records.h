@@ -54,6 +54,21 @@ typedef struct lw_artist_ref
 
 #define LW_MAX_TRACK_ARTISTS 32	/* more credits than this are ignored (and counted) */
 
+/*
+ * Size limits on untrusted strings (bytes of UTF-8). Names and other free text longer than the
+ * limit are cut at a character boundary (counted in strings_truncated): a name is still useful
+ * cut, and PostgreSQL's btree on lower(playlists.name) refuses entries over ~2.7 kB (lower() may
+ * grow UTF-8 by half). Identifier-like strings (snapshot id, owner/user id, ISRC) are not cut:
+ * an over-long one is treated as absent (bad_fields), since a cut key is a different key. A genre
+ * that is empty or over LW_MAX_GENRE_BYTES is dropped (genres_dropped); an artist keeps its first
+ * LW_MAX_ARTIST_GENRES genres (too_many_genres counts the artists cut).
+ */
+#define LW_MAX_NAME_BYTES 1024
+#define LW_MAX_TEXT_BYTES 4096	/* playlist descriptions */
+#define LW_MAX_KEY_BYTES 255
+#define LW_MAX_GENRE_BYTES 200
+#define LW_MAX_ARTIST_GENRES 64
+
 typedef struct lw_track
 {
 	const char *id;				/* always set */
@@ -192,6 +207,10 @@ typedef struct lw_user
 	X(skipped_bad_items) \
 	X(bad_fields) \
 	X(too_many_artists) \
+	X(strings_repaired) \
+	X(strings_truncated) \
+	X(genres_dropped) \
+	X(too_many_genres) \
 	X(pages) \
 	X(requests)
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "spotify.h"
+#include "textfix.h"
 
 #define LW_PAGE_LIMIT 50
 #define LW_UNKNOWN_PAGE_CAP 100000	/* when a page does not say total/limit */
@@ -122,6 +123,54 @@ get_str(const json_t *obj, const char *key, lw_counts *c)
 	}
 	else
 		bad_field(c);
+	return r;
+}
+
+/*
+ * Cut the string value v (owned by the parsed document, which the caller keeps alive) to max
+ * bytes at a character boundary, counted in strings_truncated. Returns the (new) value.
+ */
+static const char *
+cut_string(json_t *v, size_t max, lw_counts *c)
+{
+	const char *s = json_string_value(v);
+	size_t		n;
+
+	if (s == NULL)
+		return NULL;
+	n = lw_utf8_prefix(s, max);
+	if (s[n] == '\0')
+		return s;
+	if (json_string_setn(v, s, n) != 0)
+		return NULL;			/* out of memory: the caller treats the field as unusable */
+	if (c)
+		c->strings_truncated++;
+	return json_string_value(v);
+}
+
+/* Free text (names, descriptions): as get_str, cut to max bytes. */
+static lw_str
+get_text(const json_t *obj, const char *key, size_t max, lw_counts *c)
+{
+	lw_str		r = get_str(obj, key, c);
+
+	if (r.st == LW_SET && (r.v = cut_string(json_object_get(obj, key), max, c)) == NULL)
+		r.st = LW_ABSENT;
+	return r;
+}
+
+/* Identifier-like strings: as get_str, but an over-long one is unusable (absent, counted). */
+static lw_str
+get_key(const json_t *obj, const char *key, lw_counts *c)
+{
+	lw_str		r = get_str(obj, key, c);
+
+	if (r.st == LW_SET && strlen(r.v) > LW_MAX_KEY_BYTES)
+	{
+		bad_field(c);
+		r.st = LW_ABSENT;
+		r.v = NULL;
+	}
 	return r;
 }
 
@@ -236,7 +285,7 @@ lw_sp_parse_track(const json_t *obj, lw_track *out, lw_counts *counts)
 		return LW_ITEM_BAD;
 	out->id = json_string_value(idv);
 
-	out->name = get_str(obj, "name", counts);
+	out->name = get_text(obj, "name", LW_MAX_NAME_BYTES, counts);
 	out->duration_ms = get_int(obj, "duration_ms", 0, INT_MAX, counts);
 	out->explicit_ = get_bool(obj, "explicit", counts);
 	out->popularity = get_int(obj, "popularity", 0, 100, counts);
@@ -265,7 +314,7 @@ lw_sp_parse_track(const json_t *obj, lw_track *out, lw_counts *counts)
 				out->album_id.v = s;
 			}
 		}
-		out->album_name = get_str(album, "name", counts);
+		out->album_name = get_text(album, "name", LW_MAX_NAME_BYTES, counts);
 		out->release_date = get_str(album, "release_date", counts);
 		if (out->release_date.st == LW_SET && !valid_release_date(out->release_date.v))
 		{
@@ -290,7 +339,7 @@ lw_sp_parse_track(const json_t *obj, lw_track *out, lw_counts *counts)
 
 	v = json_object_get(obj, "external_ids");
 	if (v && json_is_object(v))
-		out->isrc = get_str(v, "isrc", counts);
+		out->isrc = get_key(v, "isrc", counts);
 	else if (v && !json_is_null(v))
 		bad_field(counts);
 
@@ -319,7 +368,8 @@ lw_sp_parse_track(const json_t *obj, lw_track *out, lw_counts *counts)
 				break;
 			}
 			out->artists[out->n_artists].id = aid;
-			out->artists[out->n_artists].name = json_string_value(json_object_get(a, "name"));
+			out->artists[out->n_artists].name = cut_string(json_object_get(a, "name"),
+														   LW_MAX_NAME_BYTES, counts);
 			out->n_artists++;
 		}
 	}
@@ -352,7 +402,7 @@ lw_sp_parse_item(const json_t *obj, long position, lw_item *out, lw_counts *coun
 	by = json_object_get(obj, "added_by");
 	if (by && json_is_object(by))
 	{
-		out->added_by = get_str(by, "id", counts);
+		out->added_by = get_key(by, "id", counts);
 		if (out->added_by.st == LW_ABSENT)
 			out->added_by.st = LW_NULL;
 	}
@@ -383,16 +433,16 @@ lw_sp_parse_playlist(const json_t *obj, lw_playlist *out, lw_counts *counts)
 	out->id = get_id(obj, "id", NULL);
 	if (out->id == NULL)
 		return -1;
-	out->name = get_str(obj, "name", counts);
-	out->snapshot_id = get_str(obj, "snapshot_id", counts);
-	out->description = get_str(obj, "description", counts);
+	out->name = get_text(obj, "name", LW_MAX_NAME_BYTES, counts);
+	out->snapshot_id = get_key(obj, "snapshot_id", counts);
+	out->description = get_text(obj, "description", LW_MAX_TEXT_BYTES, counts);
 	out->public_ = get_bool(obj, "public", counts);
 	out->collaborative = get_bool(obj, "collaborative", counts);
 	owner = json_object_get(obj, "owner");
 	if (owner && json_is_object(owner))
 	{
-		out->owner_id = get_str(owner, "id", counts);
-		out->owner_name = get_str(owner, "display_name", counts);
+		out->owner_id = get_key(owner, "id", counts);
+		out->owner_name = get_text(owner, "display_name", LW_MAX_NAME_BYTES, counts);
 	}
 	else if (owner && json_is_null(owner))
 	{
@@ -427,7 +477,7 @@ lw_sp_parse_artist(const json_t *obj, lw_artist *out, lw_counts *counts)
 	out->id = get_id(obj, "id", NULL);
 	if (out->id == NULL)
 		return -1;
-	out->name = get_str(obj, "name", counts);
+	out->name = get_text(obj, "name", LW_MAX_NAME_BYTES, counts);
 	out->popularity = get_int(obj, "popularity", 0, 100, counts);
 	f = json_object_get(obj, "followers");
 	if (f && json_is_object(f))
@@ -444,15 +494,28 @@ lw_sp_parse_artist(const json_t *obj, lw_artist *out, lw_counts *counts)
 		json_t	   *e;
 
 		out->genres_present = true;
-		out->genres = calloc(json_array_size(g) + 1, sizeof(char *));
+		out->genres = calloc(LW_MAX_ARTIST_GENRES + 1, sizeof(char *));
 		if (out->genres == NULL)
 			return -1;
 		json_array_foreach(g, i, e)
 		{
-			if (json_is_string(e))
-				out->genres[out->n_genres++] = json_string_value(e);
-			else
+			const char *gs = json_string_value(e);
+
+			if (gs == NULL)
 				bad_field(counts);
+			else if (gs[0] == '\0' || strlen(gs) > LW_MAX_GENRE_BYTES)
+			{
+				if (counts)
+					counts->genres_dropped++;	/* a cut tag would be another tag */
+			}
+			else if (out->n_genres == LW_MAX_ARTIST_GENRES)
+			{
+				if (counts)
+					counts->too_many_genres++;
+				break;
+			}
+			else
+				out->genres[out->n_genres++] = gs;
 		}
 	}
 	else if (g && json_is_null(g))
@@ -530,12 +593,12 @@ lw_sp_parse_user(const json_t *obj, lw_user *out)
 		return -1;
 	/* user ids are not base-62 (they may hold dots, dashes, ...): any non-empty string */
 	out->id = json_string_value(json_object_get(obj, "id"));
-	if (out->id == NULL || out->id[0] == '\0')
+	if (out->id == NULL || out->id[0] == '\0' || strlen(out->id) > LW_MAX_KEY_BYTES)
 		return -1;
-	out->account_id = get_str(obj, "account_id", NULL);
+	out->account_id = get_key(obj, "account_id", NULL);
 	if (out->account_id.st == LW_SET && out->account_id.v[0] == '\0')
 		out->account_id.st = LW_NULL;
-	out->display_name = get_str(obj, "display_name", NULL);
+	out->display_name = get_text(obj, "display_name", LW_MAX_NAME_BYTES, NULL);
 	return 0;
 }
 
@@ -556,6 +619,13 @@ lw_sp_parse_page(const json_t *root, lw_page *out)
 	out->limit = json_is_integer(v) && json_integer_value(v) > 0 ? (long) json_integer_value(v) : -1;
 	v = json_object_get(root, "offset");
 	out->offset = json_is_integer(v) && json_integer_value(v) >= 0 ? (long) json_integer_value(v) : -1;
+	/*
+	 * Positions are offset + index, stored as integer; total and limit size the page cap. Beyond
+	 * INT_MAX they overflowed that arithmetic (found by the fuzz target): not a paging object.
+	 */
+	if (out->total > INT_MAX || out->limit > INT_MAX ||
+		out->offset > INT_MAX - (long) json_array_size(out->items))
+		return -1;
 	v = json_object_get(root, "next");
 	out->next = json_is_string(v) && json_string_value(v)[0] ? json_string_value(v) : NULL;
 	return 0;
@@ -698,6 +768,8 @@ get(lw_spotify *sp, const char *url, json_t **out, lw_sp_error *err)
 		sp->counts->requests++;
 	if (sp->fetch(sp->fetch_ctx, url, out, &res) == 0)
 	{
+		if (sp->counts)
+			sp->counts->strings_repaired += res.strings_repaired;
 		if (*out == NULL)
 			return set_err(err, LW_SP_FAILED, res.http_status, "empty response body");
 		return LW_SP_OK;
@@ -791,7 +863,7 @@ lw_sp_me(lw_spotify *sp, lw_user *out, json_t **keep, lw_sp_error *err)
 	{
 		json_decref(*keep);
 		*keep = NULL;
-		return set_err(err, LW_SP_FAILED, 200, "/me answered without a user id");
+		return set_err(err, LW_SP_FAILED, 200, "/me answered without a usable user id");
 	}
 	return LW_SP_OK;
 }

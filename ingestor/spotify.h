@@ -61,7 +61,10 @@ typedef struct lw_page
 	const char *next;			/* NULL at the end */
 } lw_page;
 
-/* Returns 0, or -1 if root is not a paging object (no "items" array). */
+/*
+ * Returns 0, or -1 if root is not a paging object: no "items" array, or total/limit/offset (or
+ * offset + the number of items) beyond INT_MAX.
+ */
 int			lw_sp_parse_page(const json_t *root, lw_page *out);
 
 /*

@@ -622,6 +622,12 @@ sync_run(sync_ctx *c)
 		(r = step_features(c)) != 0)
 		return r - 1;
 
+	if (c->counts.strings_repaired || c->counts.strings_truncated || c->counts.genres_dropped ||
+		c->counts.too_many_genres || c->counts.too_many_artists)
+		warn(c, "odd text from Spotify: %ld strings repaired (invalid UTF-8, lone surrogates, NUL), "
+			 "%ld cut to the size limit, %ld genres dropped, %ld artists and %ld tracks over the "
+			 "genre/credit limits", c->counts.strings_repaired, c->counts.strings_truncated,
+			 c->counts.genres_dropped, c->counts.too_many_genres, c->counts.too_many_artists);
 	lw_log_info("sync %s: %ld playlists (%ld changed, %ld unavailable, %ld unfollowed), "
 				"%ld liked new, %ld tracks new, %ld artists loaded, %ld features loaded, "
 				"%ld requests",

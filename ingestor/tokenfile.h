@@ -5,6 +5,11 @@
  * written atomically (O_EXCL temp file in the same directory, fsync, rename, fsync directory);
  * the directory is created 0700. An exclusive flock on "<file>.lock" serialises
  * read-refresh-save between processes (cron and a person).
+ *
+ * Refused (LW_EXIT_USAGE, a message naming the path only): a token or lock file that is a
+ * symbolic link (O_NOFOLLOW), not a regular file, or not ours; a token file whose mode gives
+ * group or others any access; a directory that belongs to another user (root excepted) or is
+ * group/world-writable without the sticky bit.
  */
 #ifndef LW_TOKENFILE_H
 #define LW_TOKENFILE_H
@@ -33,7 +38,10 @@ int			lw_tokens_expiring(const lw_tokens *t, int64_t now);
 
 void		lw_tokens_free(lw_tokens *t);
 
-/* Returns 0 loaded, 1 file absent, -1 unreadable/corrupt (err set, LW_EXIT_NEEDS_LOGIN). */
+/*
+ * Returns 0 loaded, 1 file absent, -1 (err set): unsafe (LW_EXIT_USAGE), unreadable
+ * (LW_EXIT_FAILURE) or corrupt (LW_EXIT_NEEDS_LOGIN).
+ */
 int			lw_tokens_load(const char *path, lw_tokens *out, lw_error *err);
 
 /* Atomic save with mode 0600. Returns 0 or -1 (err set, LW_EXIT_FAILURE). */

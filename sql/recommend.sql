@@ -78,11 +78,13 @@ SELECT (SELECT count(*) FROM listen_wiseer.recommend_pool) = (SELECT count(*) FR
 -- ---------------------------------------------------------------------------
 -- Rankings
 -- ---------------------------------------------------------------------------
--- Chill: the two chillhop tracks of drift first (the centre, then the off one;
--- the third drift track is held back by max_per_artist = 2), then jazz (same
--- group, other family), then the unknown-genre track.  The chill-genre track
--- with a metal sound is an outlier for this playlist; the metal-genre tracks
--- are outside the playlist's group mix.
+-- Chill: the three chillhop tracks of drift first (the centre, then the off
+-- ones: the genre the playlist holds most of, max_per_artist = 3), then the
+-- lo-fi track with a metal sound (the playlist's genre, and it sounds like
+-- the playlist's own misfit c10, so the forest isolates it no more than a
+-- member: not an outlier by the candidate rule), then jazz (same group, other
+-- family), then the unknown-genre track.  The metal-genre tracks are outside
+-- the playlist's group mix.
 SELECT rank, track_id, track_name, artists, genre_group FROM recommend('chill');
 -- scores are descending, and higher is better
 SELECT bool_and(score > next_score) AS strictly_descending
@@ -90,11 +92,10 @@ SELECT bool_and(score > next_score) AS strictly_descending
  WHERE next_score IS NOT NULL;
 SELECT rank, reason FROM recommend('chill', 2);
 
--- Metal: the metal-centre track only.  The chill-genre tracks are outside the
--- playlist's group mix; the metal-genre track with a chill sound and the
--- unknown-genre track sound like the playlist's own misfit, which its
--- isolation forest flags, so they are outliers too.  With outliers kept they
--- follow, the metal-genre one first.
+-- Metal: the metal-centre track, then the metal-genre track with a chill sound
+-- and the unknown-genre track (they sound like the playlist's own misfit m09:
+-- out of the profile, but not more isolated than every member).  The
+-- chill-genre tracks are outside the playlist's group mix.
 SELECT rank, track_id, genre_group FROM recommend('Metal');
 SELECT rank, track_id, genre_group FROM recommend('Metal', exclude_outliers => false);
 
@@ -105,6 +106,35 @@ SELECT array_agg(track_id ORDER BY rank) AS outliers_kept FROM recommend('chill'
 SELECT array_agg(track_id ORDER BY rank) AS no_genre_filter FROM recommend('chill', genre_filter => false);
 SELECT array_agg(track_id ORDER BY rank) AS top3_centroid FROM recommend('chill', 3, method => 'centroid');
 SELECT array_agg(track_id ORDER BY rank) AS top3_nearest FROM recommend('chill', 3, method => 'nearest');
+
+-- exclude_outliers drops exactly the candidates the playlist's forest (fitted
+-- on its members in track id order, as recommend() does) scores above every
+-- member: with every playlist of 8+ members and n large enough for all, the
+-- picks are the picks without the filter minus exactly those.
+CREATE TEMP TABLE forest_check AS
+WITH pl AS (
+	SELECT pt.playlist_id, array_agg(tv.v ORDER BY tv.track_id) AS vs
+	  FROM listen_wiseer.playlist_tracks pt JOIN listen_wiseer.track_vectors tv USING (track_id)
+	 WHERE pt.removed_at IS NULL GROUP BY pt.playlist_id HAVING count(*) >= 8
+), fit AS (
+	SELECT pl.playlist_id, pl.vs, (SELECT isolation_forest(x.v ORDER BY x.i) FROM unnest(pl.vs) WITH ORDINALITY x(v, i)) AS model
+	  FROM pl
+)
+SELECT fit.playlist_id,
+       (SELECT max(isolation_forest_score(fit.model, x.v)) FROM unnest(fit.vs) x(v)) AS cut,
+       fit.model
+  FROM fit;
+SELECT f.playlist_id,
+       (SELECT array_agg(r.track_id ORDER BY r.track_id) FROM recommend(f.playlist_id, 1000, max_per_artist => NULL,
+                                                                exclude_outliers => false) r
+         WHERE isolation_forest_score(f.model, (SELECT v FROM listen_wiseer.track_vectors tv WHERE tv.track_id = r.track_id)) <= f.cut)
+       IS NOT DISTINCT FROM
+       (SELECT array_agg(r.track_id ORDER BY r.track_id) FROM recommend(f.playlist_id, 1000, max_per_artist => NULL) r)
+       AS filter_is_the_rule,
+       (SELECT count(*) FROM recommend(f.playlist_id, 1000, max_per_artist => NULL, exclude_outliers => false) r
+         WHERE isolation_forest_score(f.model, (SELECT v FROM listen_wiseer.track_vectors tv WHERE tv.track_id = r.track_id)) > f.cut)
+       AS dropped
+  FROM forest_check f ORDER BY 1;
 
 -- The pruned search (genre signatures, lazy nearest-members term) returns
 -- exactly what scoring every candidate returns, for every playlist and switch.

@@ -3,6 +3,8 @@
 # the checkout (git-ignored), a port away from the system cluster's 5432.
 #
 #   test/cluster.sh start | stop | status | env | psql [args]
+#   test/cluster.sh restart-immediate   crash-restart a running cluster (pg_ctl restart -m immediate:
+#                                       no shutdown checkpoint, crash recovery at start; e2e tests)
 #
 # LW_PGDATA / LW_PGPORT override the defaults (private clusters for parallel work).
 # initdb refuses to run as root, so as root the server runs as the 'postgres'
@@ -90,11 +92,17 @@ stop() {
 	fi
 }
 
+restart_immediate() {
+	is_running || { echo "cluster: not running" >&2; exit 1; }
+	run "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -m immediate -w -t 60 -o "-p $PORT -k $SOCK" restart >/dev/null
+}
+
 case "${1:-}" in
 start) start ;;
+restart-immediate) restart_immediate ;;
 stop) stop ;;
 status) if is_running; then echo "running on port $PORT (socket $SOCK, data $DATA)"; else echo "stopped"; exit 3; fi ;;
 env) print_env ;;
 psql) shift; eval "$(print_env)"; exec psql "$@" ;;
-*) echo "usage: $0 start|stop|status|env|psql" >&2; exit 2 ;;
+*) echo "usage: $0 start|stop|status|env|psql|restart-immediate" >&2; exit 2 ;;
 esac

@@ -18,6 +18,8 @@ python3-numpy
 python3-sklearn
 python3-scipy
 valgrind
+clang
+libclang-rt-14-dev
 ca-certificates
 "
 

@@ -49,6 +49,8 @@ fi
 [ -x test/genres/unit.sh ] && suite "genre matcher unit tests (ASan+UBSan)" test/genres/unit.sh
 [ -x test/genres/dump_restore.sh ] && suite "genre rules survive pg_dump/pg_restore" test/genres/dump_restore.sh
 [ -x test/sklearn/agreement.sh ] && suite "isolation forest vs scikit-learn" test/sklearn/agreement.sh
+[ -x test/fuzz/run.sh ] && suite "fuzz targets over their corpus" test/fuzz/run.sh corpus
+[ -x test/interrupts/interrupts.py ] && suite "long queries are interruptible (timeout, cancel, memory)" test/interrupts/interrupts.py
 
 echo
 if [ "$failed" -gt 0 ]; then

@@ -60,9 +60,11 @@ CREATE TABLE listen_wiseer.track_vectors (
 -- Recompute the statistics and every vector.  Called at commit of any
 -- transaction that changed audio_features or feature_weights (see the
 -- triggers below), and by lw-ingest after a bulk load.  Returns the number of
--- vectors written.
+-- vectors written.  SECURITY DEFINER: the derived tables (feature_stats,
+-- track_vectors) are written only by this function, so the ingest role needs
+-- no write privilege on them; EXECUTE is not public (listen_wiseer.grant_ingest).
 CREATE FUNCTION listen_wiseer.refresh_vectors() RETURNS bigint
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -115,6 +117,7 @@ BEGIN
 	RETURN written;
 END;
 $$;
+REVOKE EXECUTE ON FUNCTION listen_wiseer.refresh_vectors() FROM PUBLIC;
 
 -- The standardized vector of one track, computed now from the current statistics
 -- (NULL when the track has no audio features or no statistics exist yet).
@@ -129,8 +132,10 @@ CREATE FUNCTION @extschema@.track_vector(track_id text) RETURNS @extschema@.feat
 -- weights, at commit (deferred), so a bulk load pays one refresh.  A session
 -- that loads in many transactions (lw-ingest) may set
 -- listen_wiseer.defer_refresh = on and call refresh_vectors() once at the end.
+-- (SECURITY DEFINER: whoever may change audio_features or feature_weights
+-- gets the refresh, without EXECUTE on refresh_vectors.)
 CREATE FUNCTION listen_wiseer.vectors_stale() RETURNS trigger
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN

@@ -98,6 +98,10 @@ LW_TEST(redact_url)
 	/* "scode" or "codex" are not "code" */
 	lw_redact_url("https://a/b?scode=1&codex=2", out, sizeof(out));
 	CHECK_STR(out, "https://a/b?scode=1&codex=2");
+	/* shortened for messages: the reason after a 100-id batch URL must fit */
+	CHECK_STR(lw_shorten_url(out, 16), "https://a/b?s...");
+	CHECK_STR(lw_shorten_url(out, 16), "https://a/b?s...");
+	CHECK_STR(lw_shorten_url(out, 100), "https://a/b?s...");
 }
 
 LW_TEST(error_set_redacts)

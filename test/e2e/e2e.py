@@ -48,8 +48,10 @@ def load_library():
 
 
 class Env:
-    def __init__(self, name, mode="extended", config=None, library=None):
+    def __init__(self, name, mode="extended", config=None, library=None, db_user=None):
         self.name = name
+        # lw-ingest connects as this role (PGUSER) when set; psql in q() stays the superuser
+        self.db_user = db_user
         self.passed = 0
         self.failed = 0
         self.tmp = tempfile.mkdtemp(prefix="lw-e2e-%s-" % name)
@@ -155,6 +157,8 @@ class Env:
             "LW_REQUEST_TIMEOUT": "20",
             "LW_CONNECT_TIMEOUT": "5",
         })
+        if self.db_user:
+            e["PGUSER"] = self.db_user
         if extra:
             e.update(extra)
         return e

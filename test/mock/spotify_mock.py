@@ -36,10 +36,13 @@ DEFAULTS = {
     "null_audio_features": [],
     "genres": "present",
     "premium_required": False,
+    "hostile": {"names": {}, "genres": {}, "credits": {}},
     "rate_limit": {"budget": 0, "window": 30, "path": None, "retry_after": "normal", "reason": None,
                    "body": "json", "penalty": False},
-    "fail": {"count": 0, "status": 503, "path": None, "body": "json", "skip": 0},
+    "fail": {"count": 0, "status": 503, "path": None, "body": "json", "skip": 0, "kind": "status", "hang": 30},
 }
+FAULT_KINDS = ("status", "drop", "truncate", "garbage", "hang")
+GARBAGE = b"<html><head><title>502 Bad Gateway</title></head><body>upstream said: \x00\xff</body></html>"
 FAULT_MESSAGES = {500: "Server error.", 502: "Bad gateway.", 503: "Service unavailable", 504: "Gateway timeout"}
 PREMIUM_MSG = ("Active premium subscription required for the owner of the app. When the subscription "
                "status changes, it can take a few hours before requests are allowed again.")
@@ -67,10 +70,11 @@ def path_matches(pattern, path):
 
 
 class ApiError(Exception):
-    def __init__(self, status, message, reason=None, headers=None, empty=False):
+    def __init__(self, status, message, reason=None, headers=None, empty=False, kind="status", hang=0):
         super().__init__(message)
         self.status, self.message, self.reason = status, message, reason
         self.headers, self.empty = headers or {}, empty
+        self.kind, self.hang = kind, hang  # fault kind (README section 4)
 
 
 # Routes: (regex, template, handler, restrictions). Restrictions: dev-2024 / dev-2026 status codes.
@@ -128,13 +132,17 @@ class Mock:
         f = self.cfg["fail"]
         if int(f.get("count") or 0) <= 0 or not path_matches(f.get("path"), path):
             return None
+        kind = f.get("kind") or "status"
+        if kind != "status" and not path.startswith("/v1"):
+            return None     # the other kinds are for API answers only
         if int(f.get("skip") or 0) > 0:
             f["skip"] = int(f["skip"]) - 1
             return None
         f["count"] = int(f["count"]) - 1
         self.stats["faults_served"] += 1
         st = int(f.get("status") or 503)
-        return ApiError(st, FAULT_MESSAGES.get(st, "Server error."), empty=f.get("body") == "empty")
+        return ApiError(st, FAULT_MESSAGES.get(st, "Server error."), empty=f.get("body") == "empty",
+                        kind=kind, hang=float(f.get("hang") or 0))
 
     def rate_limit(self, client, path):
         rl = self.cfg["rate_limit"]
@@ -195,22 +203,39 @@ class Handler(BaseHTTPRequestHandler):
         return "http://127.0.0.1:%d" % self.mock.port
 
     def send(self, status, body=b"", ctype="application/json; charset=utf-8", headers=None):
+        mangle = self._mangle
         if isinstance(body, (dict, list)):
-            body = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            # backslashreplace: a lone surrogate (a "hostile" switch value echoed by /_mock/config)
+            # becomes its JSON escape instead of an encoding error
+            body = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "backslashreplace")
+            body = Shapes.raw_substitute(body, self.mock.cfg)   # the "hostile" switch
         elif isinstance(body, str):
             body = body.encode()
+        length = len(body)
+        if mangle == "truncate":    # a complete HTTP answer whose JSON stops half-way
+            body = body[:len(body) // 2]
+            length = len(body)
+        elif mangle == "drop":      # announce the whole body, send half, hang up
+            body = body[:len(body) // 2]
+            self.close_connection = True
         self.send_response(status)
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         if body:
             self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(length))
         self.end_headers()
         if body and self.command != "HEAD":
             self.wfile.write(body)
         self._status = status
 
     def send_api_error(self, e):
+        if e.kind == "hang":        # say nothing, then hang up
+            self.close_connection = True
+            time.sleep(e.hang)
+            return
+        if e.kind == "garbage":
+            return self.send(200, GARBAGE, ctype="text/html")
         if e.empty:
             return self.send(e.status, b"", headers=e.headers)
         err = {"status": e.status, "message": e.message}
@@ -225,6 +250,7 @@ class Handler(BaseHTTPRequestHandler):
     def handle_one(self):
         t0 = time.time()
         self._status = 0
+        self._mangle = None
         u = urlsplit(self.path)
         path = u.path
         self._pairs = parse_qsl(u.query, keep_blank_values=True)
@@ -306,11 +332,15 @@ class Handler(BaseHTTPRequestHandler):
         else:
             with m.lock:
                 e = m.fault(path)
+            if e and e.kind in ("drop", "truncate"):
+                self._mangle, e = e.kind, None
             raise e or ApiError(404, "Service not found")
         self._template = template
         with m.lock:
             e = m.fault(path)
-        if e:
+        if e and e.kind in ("drop", "truncate"):
+            self._mangle = e.kind   # applied to whatever the answer is (send)
+        elif e:
             raise e
         if self.command != "GET":
             raise ApiError(405, "Method not allowed")
@@ -658,6 +688,8 @@ def validate(cfg):
     ra = cfg["rate_limit"].get("retry_after")
     if not (isinstance(ra, int) or ra in ("normal", "missing", "zero", "lowercase", "huge")):
         return "rate_limit.retry_after must be normal, missing, zero, lowercase, huge or an integer"
+    if cfg["fail"].get("kind") not in FAULT_KINDS:
+        return "fail.kind must be one of %s" % ", ".join(FAULT_KINDS)
     if cfg["authorize"].get("state") not in ("echo", "drop", "alter"):
         return "authorize.state must be echo, drop or alter"
     for k in ("access_token_ttl", "refresh_token_ttl"):

@@ -441,6 +441,20 @@ class ApiTests(Base):
         self.assertNotIn("item", it)
         self.assertIn("track", it)
 
+    def test_hostile_switch(self):
+        tok = self.tok()
+        t = next(it["track"] for p in LIB["playlists"] for it in p["items"] if "track" in it)
+        a = next(x for x in LIB["tracks"] if x["id"] == t)["artist_ids"][0]
+        bad = b"\xff".decode("utf-8", "surrogateescape")
+        ctl("config", {"hostile": {"names": {t: 'q\\"\\u0000' + bad}, "genres": {a: ["\\ud800", "ok"]},
+                                   "credits": {t: 3}}})
+        raw = api("/tracks/" + t, tok).raw
+        self.assertIn(b'"name":"q\\"\\u0000\xff"', raw)      # verbatim, raw byte 0xFF
+        self.assertEqual(raw.count(b'"id":"0ExtraCredit'), 3)
+        self.assertIn(b'"genres":["\\ud800","ok"]', api("/artists/" + a, tok).raw)
+        self.assertEqual(ctl("config", {"hostile": None})["hostile"], {"names": {}, "genres": {}, "credits": {}})
+        self.assertNotIn(b"\xff", api("/tracks/" + t, tok).raw)
+
     def test_scopes(self):
         tok = self.tok("playlist-read-private")
         r = api("/me/tracks", tok)
@@ -612,6 +626,40 @@ class ApiTests(Base):
         pid = LIB["playlists"][0]["id"]
         self.assertEqual([api("/playlists/%s/items" % pid, tok).status for _ in range(3)], [200, 500, 200])
         self.assertEqual(req("GET", "/_mock/stats").json["faults_served"], 6)
+
+    def test_fault_kinds(self):
+        tok = self.tok()
+        pid = LIB["playlists"][0]["id"]
+        path = "/v1/playlists/%s/items" % pid
+        whole = api("/playlists/%s/items" % pid, tok).raw
+        # truncate: a complete HTTP answer (Content-Length as sent) with half the JSON
+        ctl("config", {"fail": {"count": 1, "kind": "truncate", "path": path}})
+        r = api("/playlists/%s/items" % pid, tok)
+        self.assertEqual((r.status, r.raw, r.json), (200, whole[:len(whole) // 2], None))
+        # garbage: 200 with an HTML page
+        ctl("config", {"fail": {"count": 1, "kind": "garbage", "path": path}})
+        r = api("/playlists/%s/items" % pid, tok)
+        self.assertEqual((r.status, r.json, r.header("Content-Type")), (200, None, "text/html"))
+        # drop: the whole length announced, half sent, connection closed
+        ctl("config", {"fail": {"count": 1, "kind": "drop", "path": path}})
+        with self.assertRaises(http.client.IncompleteRead):
+            api("/playlists/%s/items" % pid, tok)
+        # hang: no answer for `hang` seconds, then the connection is closed
+        ctl("config", {"fail": {"count": 1, "kind": "hang", "hang": 1.5, "path": path}})
+        c = http.client.HTTPConnection("127.0.0.1", MOCK[1], timeout=0.5)
+        c.request("GET", path, headers={"Authorization": "Bearer " + tok})
+        with self.assertRaises(OSError):  # socket.timeout
+            c.getresponse()
+        c.close()
+        # the other kinds never touch the accounts service; the counter ran down
+        ctl("config", {"fail": {"count": 1, "kind": "garbage", "path": None}})
+        self.assertEqual(token_req({"grant_type": "client_credentials"}, basic=True).status, 200)
+        r = api("/playlists/%s/items" % pid, tok)  # the garbage one
+        self.assertEqual((r.status, r.json), (200, None))
+        self.assertEqual(api("/playlists/%s/items" % pid, tok).raw, whole)
+        self.assertEqual(req("GET", "/_mock/stats").json["faults_served"], 5)
+        r = req("POST", "/_mock/config", {"fail": {"kind": "nonsense"}})
+        self.assertEqual(r.status, 400)
 
     def test_mutate_and_reset(self):
         tok = self.tok()

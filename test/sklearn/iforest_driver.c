@@ -36,7 +36,7 @@ xrelease(void *ctx, void *p)
 int
 main(int argc, char **argv)
 {
-	IFAllocator a = {xalloc, xrelease, NULL};
+	IFAllocator a = {xalloc, xrelease, NULL, NULL};
 	int			n_trees = argc > 1 ? atoi(argv[1]) : IF_DEFAULT_TREES;
 	int			sample_size = argc > 2 ? atoi(argv[2]) : IF_DEFAULT_SAMPLE_SIZE;
 	unsigned long long seed = argc > 3 ? strtoull(argv[3], NULL, 10) : IF_DEFAULT_SEED;

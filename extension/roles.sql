@@ -1,0 +1,28 @@
+-- The two roles of README "Security and reliability", for the database this runs in:
+--   lw_reader  read-only: the library tables and views, recommend(), genre_map(), the
+--              isolation forest.  NOLOGIN: grant it to the logins of people and BI tools
+--              (CREATE ROLE metabase LOGIN PASSWORD '...' IN ROLE lw_reader).
+--   lw_ingest  LOGIN: what lw-ingest connects as (lw-ingest sync --dbname 'dbname=... user=lw_ingest').
+--              Writes the library tables it loads; no DDL, no genre rules, no derived tables.
+-- Run as a superuser after CREATE EXTENSION listen_wiseer:
+--   psql -d DBNAME -f extension/roles.sql        (or: make roles PGDATABASE=DBNAME)
+-- Safe to run again (and in every database that has the extension: roles are cluster-wide,
+-- grants are per database). Give lw_ingest a password if it logs in over TCP:
+--   ALTER ROLE lw_ingest PASSWORD '...';
+\set ON_ERROR_STOP on
+\set QUIET on
+SET client_min_messages = warning;
+
+SELECT 'CREATE ROLE lw_reader NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION'
+ WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'lw_reader') \gexec
+SELECT 'CREATE ROLE lw_ingest LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION'
+ WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'lw_ingest') \gexec
+
+\o /dev/null
+SELECT listen_wiseer.grant_reader('lw_reader');
+SELECT listen_wiseer.grant_ingest('lw_ingest');
+\o
+-- a session of lw_reader itself cannot write even where a privilege slips through
+ALTER ROLE lw_reader SET default_transaction_read_only = on;
+
+\echo lw_reader and lw_ingest are ready in this database (README: "Roles").
