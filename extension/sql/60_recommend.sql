@@ -372,7 +372,8 @@ CREATE TRIGGER recommend_pool_rules AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
 -- by measuring with test/eval.  score = (1 - near) * cosine(track, profile)
 --   + near * mean cosine to the k_near most similar members
 --   + genre * mean over the track's genres of their affinity to the playlist
---     (members carrying the genre / (tracks with features carrying it + 1))
+--     (members carrying the genre / (tracks with features carrying it + 1),
+--     relative to the playlist's most affine genre)
 --   + family * mean over its families of their share of the members
 --   + grp * the same over genre groups
 --   + artist * largest affinity to the playlist of one of the track's artists
@@ -383,7 +384,7 @@ CREATE FUNCTION listen_wiseer.recommend_weights(
 		OUT contamination double precision, OUT min_forest integer)
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	BEGIN ATOMIC
-		SELECT 4.0::float8, 0.3::float8, 0.2::float8, 2.0::float8, 0.7::float8, 3, 0.1::float8, 8;
+		SELECT 3.0::float8, 0.3::float8, 0.2::float8, 2.5::float8, 0.7::float8, 3, 0.1::float8, 8;
 	END;
 
 -- Find a playlist by Spotify id, or by name (case-insensitive).
@@ -467,7 +468,7 @@ DECLARE
 	exhaustive boolean;
 	artist_max double precision;
 	a_hi       text[];                             -- the members' artists scored apart
-	a_lib      double precision[];                 -- the artists' tracks with features (the pool)
+	a_lib      double precision[];                 -- the artists' other tracks with features (at most)
 	cover      bigint;
 	sig_t      double precision;
 	full_next  boolean := false;
@@ -609,7 +610,7 @@ BEGIN
 		                            ORDER BY c.k) AS shares,
 		       pg_catalog.array_agg(c.cnt / tot.known ORDER BY c.k) AS pct,
 		       pg_catalog.array_agg(c.cnt / (tot.everyone + 1) ORDER BY c.k) AS raw,
-		       pg_catalog.array_agg(COALESCE(lib.cnt, 0) ORDER BY c.k) AS libn
+		       pg_catalog.array_agg(GREATEST(COALESCE(lib.cnt, 0) - c.cnt, 0) ORDER BY c.k) AS libn
 		  FROM (SELECT u.kind, u.k COLLATE "C" AS k, pg_catalog.count(*)::double precision AS cnt
 		          FROM u GROUP BY u.kind, u.k COLLATE "C") c
 		  CROSS JOIN tot
@@ -623,6 +624,15 @@ BEGIN
 			ELSE a_keys := r.keys; a_shares := r.shares; a_raw := r.raw; a_lib := r.libn;
 		END CASE;
 	END LOOP;
+	-- Genre affinities relative to the playlist's most affine genre (= 1): on
+	-- a large library a playlist holds a small part of any genre, and the
+	-- genre term would vanish next to the others (and with it the signature
+	-- bounds that keep a call from reading the whole library).
+	IF g_shares <> '{}' THEN
+		g_shares := ARRAY(
+			SELECT x.a / NULLIF((SELECT pg_catalog.max(y) FROM pg_catalog.unnest(g_shares) y), 0)
+			  FROM pg_catalog.unnest(g_shares) WITH ORDINALITY AS x(a, i) ORDER BY x.i);
+	END IF;
 	-- Without any known genre in the playlist there is nothing to filter on.
 	IF q_keys = '{}' THEN
 		genre_filter := false;
@@ -650,17 +660,21 @@ BEGIN
 	-- of n (rounded up) if more: the picks are no more concentrated on one artist
 	-- than the playlist itself.
 	-- The library tracks of the members' artists of highest affinity (a_hi,
-	-- as many artists as hold at most 4 x max(16n, 256) tracks between them)
+	-- as many artists as hold at most 4 x max(16n, 256) other tracks between them)
 	-- are in every round and scored exactly; every other track's artist term
 	-- is at most artist_max, the largest affinity of the artists left out (0
 	-- when none is), so the signature bounds and "bound", which only ever
 	-- cover those others, add artist_max (with the largest affinity of all
-	-- there, nearly every signature passed).
+	-- there, nearly every signature passed).  An artist with no track outside
+	-- the kept members has no candidate: it neither takes room in a_hi nor
+	-- raises artist_max (a one-track artist's affinity is at its cap, and
+	-- counting it made small playlists read nearly every signature).
 	SELECT pg_catalog.array_agg(x.k) FILTER (WHERE x.cum <= 4 * GREATEST(16::bigint * n, 256)),
 	       pg_catalog.max(x.a) FILTER (WHERE x.cum > 4 * GREATEST(16::bigint * n, 256))
 	  INTO a_hi, artist_max
 	  FROM (SELECT u.k, u.a, pg_catalog.sum(u.l) OVER (ORDER BY u.a DESC, u.k) AS cum
-	          FROM ROWS FROM (pg_catalog.unnest(a_keys), pg_catalog.unnest(a_shares), pg_catalog.unnest(a_lib)) AS u(k, a, l)) x;
+	          FROM ROWS FROM (pg_catalog.unnest(a_keys), pg_catalog.unnest(a_shares), pg_catalog.unnest(a_lib)) AS u(k, a, l)
+	         WHERE u.l > 0) x;
 	a_hi := COALESCE(a_hi, '{}');
 	artist_max := wt.artist * COALESCE(artist_max, 0);
 	other_max := wt.family * COALESCE((SELECT pg_catalog.max(x) FROM pg_catalog.unnest(f_shares) x), 0)
