@@ -13,10 +13,7 @@
 #include <string.h>
 
 #include "csv_import.h"
-
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "check failed: %s\n", #cond); abort(); } } while (0)
-
-int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static void
 check_id(const char *id)

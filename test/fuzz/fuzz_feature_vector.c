@@ -14,12 +14,9 @@
 #include <string.h>
 
 #include "fv_parse.h"
+#include "fuzz.h"
 
 #define MAX_DIM 1024			/* FV_MAX_DIM of the extension */
-
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "check failed: %s\n", #cond); abort(); } } while (0)
-
-int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -23,25 +23,13 @@
 #include "log.h"
 #include "oauth.h"
 #include "util.h"
-
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "check failed: %s\n", #cond); abort(); } } while (0)
+#define FUZZ_QUIET_LOGS
+#include "fuzz.h"
 
 #define SECRET "s3cr3tT0kenValue"
 #define STATE "Zm9vYmFyc3RhdGU"
 #define NOW ((time_t) 1767225600)	/* 2026-01-01 00:00:00 UTC */
 #define CAP (7L * 86400)
-
-int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int			LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void) argc;
-	(void) argv;
-	lw_log_set_stream(fopen("/dev/null", "w"));
-	return 0;
-}
 
 static void
 check_retry_after(const char *s)

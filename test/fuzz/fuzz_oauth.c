@@ -17,22 +17,10 @@
 
 #include "log.h"
 #include "oauth.h"
-
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "check failed: %s\n", #cond); abort(); } } while (0)
+#define FUZZ_QUIET_LOGS
+#include "fuzz.h"
 
 #define NOW ((int64_t) 1767225600)
-
-int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int			LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void) argc;
-	(void) argv;
-	lw_log_set_stream(fopen("/dev/null", "w"));
-	return 0;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -22,12 +22,9 @@
 
 #include "spotify.h"
 #include "textfix.h"
+#include "fuzz.h"
 
 #define API_URL "http://127.0.0.1:54641/v1"	/* the mock the seeds were taken from */
-
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "check failed: %s\n", #cond); abort(); } } while (0)
-
-int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 typedef struct feed
 {

@@ -17,11 +17,7 @@
 
 #include "log.h"
 #include "tokenfile.h"
-
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "check failed: %s\n", #cond); abort(); } } while (0)
-
-int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int			LLVMFuzzerInitialize(int *argc, char ***argv);
+#include "fuzz.h"
 
 static char dir[64];
 static char path[96];
