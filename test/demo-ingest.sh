@@ -31,5 +31,5 @@ export LW_PACE_MS=0			# the mock needs no pacing
 echo "== lw-ingest login (PKCE against the mock Spotify on 127.0.0.1:$PORT, auto-consent)"
 "$LW_INGEST" login --auto-follow --redirect-uri "http://127.0.0.1:$REDIRECT_PORT/callback"
 echo
-echo "== lw-ingest sync"
-"$LW_INGEST" sync
+echo "== lw-ingest sync (as the ingest role lw_ingest, not a superuser)"
+PGUSER=lw_ingest "$LW_INGEST" sync
