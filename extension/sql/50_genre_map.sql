@@ -1,7 +1,7 @@
 -- ---------------------------------------------------------------------------
 -- Genre map: Spotify's micro-genres -> a family (about 19) and one of four
 -- groups (electronic, acoustic, instrumental, dance), by rules the user owns.
--- doc/genre_map.md explains the rules and the defaults.
+-- README.md ("Genre map") explains the rules and the defaults.
 --   genre_map(genre) -> (family, genre_group); genre_family(genre); genre_group(genre)
 --   genre_normalize(genre); genre_map_explain(genre)
 --   genre_vote(genres text[]); aggregate genre_vote_agg(genres text[], artist_position)
