@@ -32,6 +32,7 @@ lw_config_defaults(lw_config *cfg)
 	cfg->pace_ms = 250;
 	cfg->connect_timeout = 10;
 	cfg->request_timeout = 60;
+	cfg->lock_timeout = 300;
 	cfg->max_response_bytes = 16L * 1024 * 1024;
 }
 
@@ -120,7 +121,8 @@ lw_config_from_env(lw_config *cfg, lw_error *err)
 		env_int("LW_MAX_ATTEMPTS", 1, 10, &cfg->max_attempts, err) < 0 ||
 		env_int("LW_PACE_MS", 0, 10000, &cfg->pace_ms, err) < 0 ||
 		env_int("LW_CONNECT_TIMEOUT", 1, 600, &cfg->connect_timeout, err) < 0 ||
-		env_int("LW_REQUEST_TIMEOUT", 1, 3600, &cfg->request_timeout, err) < 0)
+		env_int("LW_REQUEST_TIMEOUT", 1, 3600, &cfg->request_timeout, err) < 0 ||
+		env_int("LW_LOCK_TIMEOUT", 0, 86400, &cfg->lock_timeout, err) < 0)
 		return -1;
 	return 0;
 }

@@ -51,6 +51,7 @@ typedef struct lw_config
 	int			pace_ms;		/* LW_PACE_MS: minimum spacing between API requests; default 250 */
 	int			connect_timeout;	/* seconds, default 10 */
 	int			request_timeout;	/* seconds per attempt, default 60 */
+	int			lock_timeout;	/* seconds a statement waits for a table lock, default 300; 0 = forever */
 	long		max_response_bytes; /* default 16 MiB */
 } lw_config;
 

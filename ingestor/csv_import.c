@@ -612,7 +612,7 @@ lw_cmd_import_features(const lw_config *cfg, const char *csv_path, const char *s
 		lw_log_error("%s", lw_store_error(st));
 		goto out;
 	}
-	r = lw_store_lock(st, env_flag("LW_WAIT_LOCK"));
+	r = lw_store_lock(st, env_flag("LW_WAIT_LOCK"), cfg->lock_timeout);
 	if (r != 0)
 	{
 		lw_log_error("%s", r > 0 ? "another lw-ingest run is writing to this database; try again later (LW_WAIT_LOCK=1 waits for it)"

@@ -73,6 +73,7 @@ help_main(FILE *out)
 			"  PGHOST, PGPORT, PGDATABASE, PGUSER, ...  database when --dbname is not given\n"
 			"  LW_BACKOFF_MS (1000), LW_MAX_ATTEMPTS (4), LW_PACE_MS (250), LW_BUDGET (120),\n"
 			"  LW_CONNECT_TIMEOUT (10), LW_REQUEST_TIMEOUT (60)   HTTP tuning\n"
+			"  LW_LOCK_TIMEOUT (300)  seconds a statement waits for a table lock (0: no limit)\n"
 			"  LW_WAIT_LOCK=1         sync/import-features wait for another run writing the\n"
 			"                         same database instead of exiting 1\n"
 			"  LW_OVERWRITE=1         import-features: CSV values replace API features\n\n"

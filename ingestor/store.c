@@ -437,8 +437,26 @@ lw_store_connected(const lw_store *st)
 	return st->conn && PQstatus(st->conn) == CONNECTION_OK;
 }
 
+/*
+ * Once the run holds the ingest lock, every statement waits at most
+ * lock_timeout_s for a table lock (0 = no limit): a run from cron must not
+ * hang behind someone's long transaction, and fails instead (exit 1, the next
+ * run resumes).  Set only now, so that LW_WAIT_LOCK=1 can wait for another
+ * run as long as that takes.
+ */
+static int
+set_lock_timeout(lw_store *st, int lock_timeout_s)
+{
+	char		v[32];
+	const char *p[1] = {v};
+
+	snprintf(v, sizeof(v), "%ds", lock_timeout_s);
+	return exec(st, "lock timeout", "SELECT pg_catalog.set_config('lock_timeout', $1, false)", 1, p) < 0
+		? -1 : 0;
+}
+
 int
-lw_store_lock(lw_store *st, bool wait)
+lw_store_lock(lw_store *st, bool wait, int lock_timeout_s)
 {
 	char		a[16],
 				b[16];
@@ -450,14 +468,16 @@ lw_store_lock(lw_store *st, bool wait)
 	snprintf(b, sizeof(b), "%d", LW_LOCK_OBJ);
 	if (wait)
 		return exec(st, "advisory lock", "SELECT pg_catalog.pg_advisory_lock($1::int4, $2::int4)",
-					2, p) < 0 ? -1 : 0;
+					2, p) < 0 || set_lock_timeout(st, lock_timeout_s) < 0 ? -1 : 0;
 	r = run(st, "advisory lock",
 			"SELECT pg_catalog.pg_try_advisory_lock($1::int4, $2::int4)", 2, p);
 	if (r == NULL)
 		return -1;
 	got = PQgetvalue(r, 0, 0)[0] == 't';
 	PQclear(r);
-	return got ? 0 : 1;
+	if (!got)
+		return 1;
+	return set_lock_timeout(st, lock_timeout_s) < 0 ? -1 : 0;
 }
 
 int

@@ -34,7 +34,7 @@ bool		lw_store_connected(const lw_store *st);
  * The ingest lock (session-level advisory lock): every writing command takes it, so two runs
  * never interleave. wait=false: returns 1 at once if another run holds it. 0 = locked, -1 error.
  */
-int			lw_store_lock(lw_store *st, bool wait);
+int			lw_store_lock(lw_store *st, bool wait, int lock_timeout_s);
 
 /* The extension and its tables are present (clear message otherwise). */
 int			lw_store_check_schema(lw_store *st);

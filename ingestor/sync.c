@@ -669,7 +669,7 @@ lw_cmd_sync(const lw_config *cfg)
 		code = LW_EXIT_FAILURE;
 		goto out;
 	}
-	r = lw_store_lock(c->store, w && w[0] == '1');
+	r = lw_store_lock(c->store, w && w[0] == '1', c->cfg->lock_timeout);
 	if (r != 0)
 	{
 		if (r > 0)

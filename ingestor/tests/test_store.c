@@ -91,13 +91,13 @@ LW_TEST(runs_and_lock)
 	lw_store   *other;
 
 	CHECK_INT(lw_store_check_schema(st), 0);
-	CHECK_INT(lw_store_lock(st, false), 0);
+	CHECK_INT(lw_store_lock(st, false, 300), 0);
 	snprintf(conninfo, sizeof(conninfo), "dbname=%s", dbname);
 	other = lw_store_open(conninfo, msg, sizeof(msg));
 	CHECK(other != NULL);
 	if (other)
 	{
-		CHECK_INT(lw_store_lock(other, false), 1);	/* held by st */
+		CHECK_INT(lw_store_lock(other, false, 300), 1);	/* held by st */
 		lw_store_close(other);
 	}
 	CHECK_INT(lw_store_run_begin(st, "sync", &run_id), 0);
