@@ -105,7 +105,6 @@ fv_cosine_distance(int dim, const float *a, const float *b)
 	float		dot = 0.0f;
 	float		na = 0.0f;
 	float		nb = 0.0f;
-	double		sim;
 
 	for (int i = 0; i < dim; i++)
 	{
@@ -115,12 +114,7 @@ fv_cosine_distance(int dim, const float *a, const float *b)
 	}
 	if (!isfinite(dot) || !isfinite(na) || !isfinite(nb) || na < FLT_MIN || nb < FLT_MIN)
 		return fv_cosine_distance_wide(dim, a, b);	/* also zero vectors: it returns 1 */
-	sim = (double) dot / sqrt((double) na * (double) nb);
-	if (sim > 1.0)
-		sim = 1.0;
-	else if (sim < -1.0)
-		sim = -1.0;
-	return 1.0 - sim;
+	return fv_cosine_finish(dot, na, nb);
 }
 
 /*

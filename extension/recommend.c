@@ -112,6 +112,17 @@ share_entry_cmp(const void *a, const void *b)
 	return memcmp(x->key, y->key, x->len);
 }
 
+/* the entry for one text key, or NULL */
+static const ShareEntry *
+share_find(const ShareCache *cache, const text *t)
+{
+	ShareEntry	probe;
+
+	probe.key = (char *) VARDATA_ANY(t);
+	probe.len = VARSIZE_ANY_EXHDR(t);
+	return bsearch(&probe, cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp);
+}
+
 /* shares = NULL: a plain set of keys (every share 1) */
 static void
 share_cache_build(ShareCache *cache, MemoryContext cxt, ArrayType *keys, ArrayType *shares)
@@ -163,6 +174,78 @@ share_cache_build(ShareCache *cache, MemoryContext cxt, ArrayType *keys, ArrayTy
 	qsort(cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp);
 }
 
+/* (Re)build the cache when keys or shares are not the arrays it was built from. */
+static void
+share_cache_sync(ShareCache *cache, MemoryContext cxt, ArrayType *keys, ArrayType *shares)
+{
+	if (argkey_matches(&cache->keys_arg, (struct varlena *) keys) &&
+		(shares == NULL || argkey_matches(&cache->shares_arg, (struct varlena *) shares)))
+		return;
+	share_cache_build(cache, cxt, keys, shares);
+	argkey_set(&cache->keys_arg, cxt, (struct varlena *) keys);
+	if (shares)
+		argkey_set(&cache->shares_arg, cxt, (struct varlena *) shares);
+}
+
+/*
+ * Over items: the mean of their shares (0 for one not among the keys), or
+ * the largest.
+ */
+static double
+share_lookup(const ShareCache *cache, ArrayType *items, bool mean)
+{
+	int			ni;
+	const char *ptr;
+	double		best = 0.0;
+	double		sum = 0.0;
+	int			counted = 0;
+
+	if (cache->n == 0 || ARR_NDIM(items) != 1)
+		return 0.0;
+	if (ARR_HASNULL(items))
+	{
+		/* rare: fall back to the general walk */
+		Datum	   *id;
+		bool	   *in;
+
+		deconstruct_array(items, TEXTOID, -1, false, TYPALIGN_INT, &id, &in, &ni);
+		for (int i = 0; i < ni; i++)
+		{
+			const ShareEntry *hit;
+
+			if (in[i])
+				continue;
+			hit = share_find(cache, DatumGetTextPP(id[i]));
+			counted++;
+			if (hit)
+			{
+				sum += hit->share;
+				best = Max(best, hit->share);
+			}
+		}
+		return mean ? (counted > 0 ? sum / counted : 0.0) : best;
+	}
+	/* no nulls: walk the elements in place, this runs once per candidate */
+	ni = ARR_DIMS(items)[0];
+	ptr = (const char *) items + ARR_OVERHEAD_NONULLS(1);
+	for (int i = 0; i < ni; i++)
+	{
+		const ShareEntry *hit = share_find(cache, (const text *) ptr);
+
+		ptr = att_addlength_pointer(ptr, -1, ptr);
+		ptr = (const char *) att_align_nominal(ptr, TYPALIGN_INT);
+		counted++;
+		if (hit)
+		{
+			sum += hit->share;
+			best = Max(best, hit->share);
+		}
+	}
+	if (mean)
+		return counted > 0 ? sum / counted : 0.0;
+	return best;
+}
+
 static Datum
 share_common(FunctionCallInfo fcinfo, bool mean)
 {
@@ -170,12 +253,6 @@ share_common(FunctionCallInfo fcinfo, bool mean)
 	ArrayType  *keys;
 	ArrayType  *shares;
 	ShareCache *cache;
-	Datum	   *id;
-	bool	   *in;
-	int			ni;
-	double		best = 0.0;
-	double		sum = 0.0;
-	int			counted = 0;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_FLOAT8(0.0);
@@ -189,40 +266,8 @@ share_common(FunctionCallInfo fcinfo, bool mean)
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ShareCache));
 		fcinfo->flinfo->fn_extra = cache;
 	}
-	if (!argkey_matches(&cache->keys_arg, (struct varlena *) keys) ||
-		!argkey_matches(&cache->shares_arg, (struct varlena *) shares))
-	{
-		share_cache_build(cache, fcinfo->flinfo->fn_mcxt, keys, shares);
-		argkey_set(&cache->keys_arg, fcinfo->flinfo->fn_mcxt, (struct varlena *) keys);
-		argkey_set(&cache->shares_arg, fcinfo->flinfo->fn_mcxt, (struct varlena *) shares);
-	}
-	if (cache->n == 0)
-		PG_RETURN_FLOAT8(0.0);
-
-	deconstruct_array(items, TEXTOID, -1, false, TYPALIGN_INT, &id, &in, &ni);
-	for (int i = 0; i < ni; i++)
-	{
-		text	   *t;
-		ShareEntry	probe;
-		ShareEntry *hit;
-
-		if (in[i])
-			continue;
-		t = DatumGetTextPP(id[i]);
-		probe.key = VARDATA_ANY(t);
-		probe.len = VARSIZE_ANY_EXHDR(t);
-		hit = bsearch(&probe, cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp);
-		counted++;
-		if (hit)
-		{
-			sum += hit->share;
-			if (hit->share > best)
-				best = hit->share;
-		}
-	}
-	if (mean)
-		PG_RETURN_FLOAT8(counted > 0 ? sum / counted : 0.0);
-	PG_RETURN_FLOAT8(best);
+	share_cache_sync(cache, fcinfo->flinfo->fn_mcxt, keys, shares);
+	PG_RETURN_FLOAT8(share_lookup(cache, items, mean));
 }
 
 Datum
@@ -251,22 +296,8 @@ key_set(FunctionCallInfo fcinfo, ArrayType *set)
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ShareCache));
 		fcinfo->flinfo->fn_extra = cache;
 	}
-	if (!argkey_matches(&cache->keys_arg, (struct varlena *) set))
-	{
-		share_cache_build(cache, fcinfo->flinfo->fn_mcxt, set, NULL);
-		argkey_set(&cache->keys_arg, fcinfo->flinfo->fn_mcxt, (struct varlena *) set);
-	}
+	share_cache_sync(cache, fcinfo->flinfo->fn_mcxt, set, NULL);
 	return cache;
-}
-
-static bool
-key_set_has(const ShareCache *cache, const text *t)
-{
-	ShareEntry	probe;
-
-	probe.key = (char *) VARDATA_ANY(t);
-	probe.len = VARSIZE_ANY_EXHDR(t);
-	return bsearch(&probe, cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp) != NULL;
 }
 
 Datum
@@ -275,7 +306,7 @@ recommend_in_set(PG_FUNCTION_ARGS)
 	text	   *item = PG_GETARG_TEXT_PP(0);
 	ShareCache *cache = key_set(fcinfo, PG_GETARG_ARRAYTYPE_P(1));
 
-	PG_RETURN_BOOL(cache->n > 0 && key_set_has(cache, item));
+	PG_RETURN_BOOL(cache->n > 0 && share_find(cache, item) != NULL);
 }
 
 Datum
@@ -291,7 +322,7 @@ recommend_overlaps(PG_FUNCTION_ARGS)
 		PG_RETURN_BOOL(false);
 	deconstruct_array(items, TEXTOID, -1, false, TYPALIGN_INT, &id, &in, &ni);
 	for (int i = 0; i < ni; i++)
-		if (!in[i] && key_set_has(cache, DatumGetTextPP(id[i])))
+		if (!in[i] && share_find(cache, DatumGetTextPP(id[i])) != NULL)
 			PG_RETURN_BOOL(true);
 	PG_RETURN_BOOL(false);
 }
@@ -316,71 +347,6 @@ typedef struct BaseCache
 	float	   *unit_profile;
 	double		w[5];
 } BaseCache;
-
-static double
-share_lookup(ShareCache *cache, ArrayType *items, bool mean)
-{
-	int			ni;
-	const char *ptr;
-	double		best = 0.0;
-	double		sum = 0.0;
-	int			counted = 0;
-
-	if (cache->n == 0 || ARR_NDIM(items) != 1)
-		return 0.0;
-	if (ARR_HASNULL(items))
-	{
-		/* rare: fall back to the general walk */
-		Datum	   *id;
-		bool	   *in;
-
-		deconstruct_array(items, TEXTOID, -1, false, TYPALIGN_INT, &id, &in, &ni);
-		for (int i = 0; i < ni; i++)
-		{
-			text	   *t;
-			ShareEntry	probe;
-			ShareEntry *hit;
-
-			if (in[i])
-				continue;
-			t = DatumGetTextPP(id[i]);
-			probe.key = VARDATA_ANY(t);
-			probe.len = VARSIZE_ANY_EXHDR(t);
-			hit = bsearch(&probe, cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp);
-			counted++;
-			if (hit)
-			{
-				sum += hit->share;
-				best = Max(best, hit->share);
-			}
-		}
-		return mean ? (counted > 0 ? sum / counted : 0.0) : best;
-	}
-	/* no nulls: walk the elements in place, this runs once per candidate */
-	ni = ARR_DIMS(items)[0];
-	ptr = (const char *) items + ARR_OVERHEAD_NONULLS(1);
-	for (int i = 0; i < ni; i++)
-	{
-		const text *t = (const text *) ptr;
-		ShareEntry	probe;
-		ShareEntry *hit;
-
-		probe.key = (char *) VARDATA_ANY(t);
-		probe.len = VARSIZE_ANY_EXHDR(t);
-		ptr = att_addlength_pointer(ptr, -1, ptr);
-		ptr = (const char *) att_align_nominal(ptr, TYPALIGN_INT);
-		hit = bsearch(&probe, cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp);
-		counted++;
-		if (hit)
-		{
-			sum += hit->share;
-			best = Max(best, hit->share);
-		}
-	}
-	if (mean)
-		return counted > 0 ? sum / counted : 0.0;
-	return best;
-}
 
 PG_FUNCTION_INFO_V1(recommend_base_score);
 
@@ -412,17 +378,8 @@ recommend_base_score(PG_FUNCTION_ARGS)
 	}
 	for (int t = 0; t < 4; t++)
 	{
-		ArrayType  *keys = PG_GETARG_ARRAYTYPE_P(6 + 2 * t);
-		ArrayType  *shares = PG_GETARG_ARRAYTYPE_P(7 + 2 * t);
-		ShareCache *sc = &cache->tables[t];
-
-		if (!argkey_matches(&sc->keys_arg, (struct varlena *) keys) ||
-			!argkey_matches(&sc->shares_arg, (struct varlena *) shares))
-		{
-			share_cache_build(sc, cxt, keys, shares);
-			argkey_set(&sc->keys_arg, cxt, (struct varlena *) keys);
-			argkey_set(&sc->shares_arg, cxt, (struct varlena *) shares);
-		}
+		share_cache_sync(&cache->tables[t], cxt,
+						 PG_GETARG_ARRAYTYPE_P(6 + 2 * t), PG_GETARG_ARRAYTYPE_P(7 + 2 * t));
 	}
 	if (!argkey_matches(&cache->profile_arg, (struct varlena *) prof))
 	{

@@ -341,6 +341,49 @@ DELETE FROM listen_wiseer.genre_overrides WHERE genre = 'chillhop';
 SELECT families, groups FROM listen_wiseer.recommend_pool WHERE track_id = 'k_drift1';
 
 -- ---------------------------------------------------------------------------
+-- The candidate outlier cut, where it bites: six alike tracks and two misfits,
+-- one talking, one live; a candidate that is both is more isolated than
+-- either (the forest's splits on speechiness send it with one, those on
+-- liveness with the other), so it is dropped; with outliers kept it is in.
+-- ---------------------------------------------------------------------------
+CREATE TEMP TABLE odd AS
+SELECT t.track_id, f[1:3] || ARRAY[t.talk] || f[5:6] || ARRAY[t.live] || f[8:9] AS f
+  FROM (VALUES ('x_talk', 0.95::real, 0.10::real), ('x_live', 0.05, 0.95), ('x_both', 0.95, 0.95),
+               ('x_1', 0.05, 0.10), ('x_2', 0.05, 0.10), ('x_3', 0.05, 0.10),
+               ('x_4', 0.05, 0.10), ('x_5', 0.05, 0.10), ('x_6', 0.05, 0.10)) t(track_id, talk, live),
+       pg_temp.chill(5) f;
+INSERT INTO listen_wiseer.tracks (track_id, name, popularity) SELECT track_id, 'Track ' || track_id, 50 FROM odd;
+INSERT INTO listen_wiseer.track_artists (track_id, position, artist_id) SELECT track_id, 0, 'calm' FROM odd;
+INSERT INTO listen_wiseer.audio_features (track_id, danceability, energy, key, loudness, mode,
+	speechiness, acousticness, instrumentalness, liveness, valence, tempo, source)
+SELECT track_id, f[1], f[2], 0, f[3], 1, f[4], f[5], f[6], f[7], f[8], f[9], 'demo' FROM odd;
+INSERT INTO listen_wiseer.playlists (playlist_id, name) VALUES ('pl_odd', 'Odd');
+INSERT INTO listen_wiseer.playlist_tracks (playlist_id, track_id, position)
+SELECT 'pl_odd', t, o FROM unnest('{x_1,x_2,x_3,x_4,x_5,x_6,x_talk,x_live}'::text[]) WITH ORDINALITY u(t, o);
+SELECT 'x_both' = ANY (array_agg(track_id)) AS kept_by_default
+  FROM recommend('Odd', 1000, max_per_artist => NULL);
+SELECT 'x_both' = ANY (array_agg(track_id)) AS kept_with_outliers
+  FROM recommend('Odd', 1000, max_per_artist => NULL, exclude_outliers => false);
+-- and the filter is exactly the rule, here too (x_both scores above the cut)
+DROP TABLE forest_check;
+CREATE TEMP TABLE forest_check AS
+SELECT 'pl_odd'::text AS playlist_id,
+       (SELECT max(isolation_forest_score(m.model, x.v)) FROM unnest(m.vs) x(v)) AS cut, m.model
+  FROM (SELECT vs, (SELECT isolation_forest(x.v ORDER BY x.i) FROM unnest(vs) WITH ORDINALITY x(v, i)) AS model
+          FROM (SELECT array_agg(tv.v ORDER BY tv.track_id) AS vs
+                  FROM listen_wiseer.playlist_tracks pt JOIN listen_wiseer.track_vectors tv USING (track_id)
+                 WHERE pt.playlist_id = 'pl_odd') a) m;
+SELECT (SELECT array_agg(r.track_id ORDER BY r.track_id) FROM recommend('pl_odd', 1000, max_per_artist => NULL,
+                                                                exclude_outliers => false) r
+         WHERE isolation_forest_score(f.model, (SELECT v FROM listen_wiseer.track_vectors tv WHERE tv.track_id = r.track_id)) <= f.cut)
+       IS NOT DISTINCT FROM
+       (SELECT array_agg(r.track_id ORDER BY r.track_id) FROM recommend('pl_odd', 1000, max_per_artist => NULL) r)
+       AS filter_is_the_rule,
+       isolation_forest_score(f.model, (SELECT v FROM listen_wiseer.track_vectors WHERE track_id = 'x_both')) > f.cut
+       AS x_both_above_cut
+  FROM forest_check f;
+
+-- ---------------------------------------------------------------------------
 -- The helpers
 -- ---------------------------------------------------------------------------
 SELECT listen_wiseer.recommend_best_share('{a,b,x}', '{a,b,c}', '{0.5,0.25,1}') AS best,
@@ -348,6 +391,19 @@ SELECT listen_wiseer.recommend_best_share('{a,b,x}', '{a,b,c}', '{0.5,0.25,1}') 
        listen_wiseer.recommend_mean_share(NULL, '{a}', '{1}') AS null_items,
        listen_wiseer.recommend_best_share('{a}', '{}', '{}') AS no_keys;
 SELECT listen_wiseer.recommend_best_share('{a}', '{a,b}', '{1}');
+-- the cached set tests: byte equality, NULL elements of either side ignored
+SELECT listen_wiseer.recommend_in_set('b', '{c,a,b}') AS in_set,
+       listen_wiseer.recommend_in_set('B', '{c,a,b}') AS other_case,
+       listen_wiseer.recommend_in_set('a', '{}') AS empty_set,
+       listen_wiseer.recommend_in_set('a', '{NULL,a}') AS null_in_set,
+       listen_wiseer.recommend_overlaps('{x,b}', '{c,a,b}') AS overlaps,
+       listen_wiseer.recommend_overlaps('{x,NULL}', '{c,a,b}') AS no_overlap,
+       listen_wiseer.recommend_overlaps('{}', '{a}') AS empty_items;
+-- and the same answers as = ANY and && row by row, with the set built once
+SELECT bool_and(listen_wiseer.recommend_in_set(x, s) = (x = ANY (s))) AS in_set_agrees,
+       bool_and(listen_wiseer.recommend_overlaps(ARRAY[x, 'zz'], s) = (ARRAY[x, 'zz'] && s)) AS overlaps_agrees
+  FROM (SELECT 'k' || i AS x, (SELECT array_agg('k' || j) FROM generate_series(1, 50, 3) j) AS s
+          FROM generate_series(1, 60) i) t;
 SELECT round(listen_wiseer.recommend_neighbour_similarity('[1,0]', ARRAY['[1,0]', '[0,1]', '[-1,0]']::feature_vector[], 1)::numeric, 6) AS k1,
        round(listen_wiseer.recommend_neighbour_similarity('[1,0]', ARRAY['[1,0]', '[0,1]', '[-1,0]']::feature_vector[], 2)::numeric, 6) AS k2,
        round(listen_wiseer.recommend_neighbour_similarity('[1,0]', ARRAY['[1,0]', '[0,1]', '[-1,0]']::feature_vector[], 5)::numeric, 6) AS k_all,
