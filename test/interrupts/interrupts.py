@@ -22,9 +22,14 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DB = "lw_interrupts_%d" % os.getpid()
 GRACE = 2.0             # seconds a cancel may take to land
 TIMEOUT_MS = 200
-ROUNDS = 6              # cancelled calls per workload in the memory check
+ROUNDS = 10             # cancelled calls per workload in the memory check
 MEM_SLACK = 2 << 20     # backend memory-context growth allowed over the rounds (bytes)
-RSS_SLACK_KB = 16384    # private RSS growth allowed over the rounds
+RSS_SLACK_KB = 16384    # private RSS growth allowed over the second half of the rounds
+# Why only the second half for RSS: glibc raises its mmap threshold (up to 32 MB) the first
+# times a large block is freed, so later large blocks come from the heap and RSS can step up
+# once by as much, with no leak (memory contexts flat; seen once in CI: +34 MB by round 6).
+# A leak grows every round: one of the training sample's size (~7 MB) exceeds the slack
+# over five rounds.
 
 passed = failed = 0
 
@@ -162,13 +167,15 @@ try:
         mem = [(int(a), int(b)) for a, b in tagged(out, "M")]
         check(states == ["57014"] * ROUNDS, "%s: every round cancelled (%s)" % (name, states))
         if check(len(mem) == ROUNDS, "%s: memory read after every round (%s)" % (name, err.strip()[-200:])):
-            # from the second round on (the first one fills caches: plans, catalog)
+            # contexts from the second round on (the first one fills caches: plans, catalog);
+            # RSS over the second half (above)
+            half = ROUNDS // 2 - 1
             grow_ctx = mem[-1][0] - mem[1][0]
-            grow_rss = mem[-1][1] - mem[1][1]
+            grow_rss = mem[-1][1] - mem[half][1]
             check(grow_ctx < MEM_SLACK, "%s: memory contexts grew %d bytes over %d cancelled calls"
                   % (name, grow_ctx, ROUNDS - 2))
-            check(grow_rss < RSS_SLACK_KB, "%s: private RSS grew %d kB over %d cancelled calls"
-                  % (name, grow_rss, ROUNDS - 2))
+            check(grow_rss < RSS_SLACK_KB, "%s: private RSS grew %d kB over the last %d cancelled calls"
+                  % (name, grow_rss, ROUNDS - 1 - half))
             print("  %-70s %d cancelled calls: contexts %+d bytes, RssAnon %+d kB (%d kB)"
                   % (name, ROUNDS, grow_ctx, grow_rss, mem[-1][1]))
 finally:
