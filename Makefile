@@ -9,13 +9,18 @@
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 
+# Versions: the current version's install script is built from extension/sql/NN_*.sql; every
+# released version's script stays as released in extension/released/; the upgrade script from
+# each release is built from extension/upgrade/FROM--TO/NN_*.sql (see HACKING.md, "Versions").
 MODULE_big   = listen_wiseer
 EXT_SRCS     = $(sort $(wildcard extension/*.c))
 OBJS         = $(EXT_SRCS:.c=.o)
-EXTVERSION   = 1.0
+EXTVERSION   = 1.1
 MODULEDIR    = extension
-DATA         = listen_wiseer.control
-DATA_built   = extension/listen_wiseer--$(EXTVERSION).sql
+UPGRADE_DIRS = $(sort $(wildcard extension/upgrade/*--*))
+UPGRADES     = $(foreach d,$(UPGRADE_DIRS),extension/listen_wiseer--$(notdir $(d)).sql)
+DATA         = listen_wiseer.control $(sort $(wildcard extension/released/listen_wiseer--*.sql))
+DATA_built   = extension/listen_wiseer--$(EXTVERSION).sql $(UPGRADES)
 SQL_PIECES   = $(sort $(wildcard extension/sql/*.sql))
 REGRESS      = $(sort $(patsubst sql/%.sql,%,$(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --outputdir=. --dbname=lw_regression
@@ -27,13 +32,21 @@ PG_CFLAGS   += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-in
                -ftree-vectorize -fassociative-math -fno-signed-zeros -fno-trapping-math
 SHLIB_LINK  += -lm
 
+# Without pg_config there is nothing to build: say so rather than succeed having compiled nothing.
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
-ifneq ($(PGXS),)
+ifeq ($(PGXS),)
+ifeq ($(filter deps demo test,$(MAKECMDGOALS)),)
+$(error pg_config not found ($(PG_CONFIG)): run 'make deps' (Debian: postgresql-server-dev-15) or set PG_CONFIG=/path/to/pg_config)
+endif
+else
 include $(PGXS)
 endif
 
-$(DATA_built): $(SQL_PIECES)
+extension/listen_wiseer--$(EXTVERSION).sql: $(SQL_PIECES)
 	cat $(SQL_PIECES) > $@
+
+extension/listen_wiseer--%.sql: extension/upgrade/%/*.sql
+	cat $(sort $(wildcard extension/upgrade/$*/*.sql)) > $@
 
 # The ingestor is built and installed with the extension.
 all: ingestor
@@ -50,11 +63,11 @@ ingestor-clean:
 	@if [ -f ingestor/Makefile ]; then $(MAKE) -C ingestor clean; fi
 
 deps:
-	@./test/install-deps.sh
+	@./tools/install-deps.sh
 
 # The two set-up commands (and the two extra tools) are scripts so they can clean up on interrupt.
 demo:
-	@./test/demo.sh
+	@./tools/demo.sh
 
 test:
 	@./test/run-all.sh

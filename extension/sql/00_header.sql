@@ -1,4 +1,4 @@
--- listen_wiseer 1.0: built from extension/sql/NN_*.sql by the Makefile; do not edit the built file.
+-- listen_wiseer: the current version's install script, built from extension/sql/NN_*.sql by the Makefile; do not edit the built file.
 \echo Use "CREATE EXTENSION listen_wiseer" to load this file. \quit
 
 -- The library tables live here; functions, types and operators in @extschema@.

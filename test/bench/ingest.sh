@@ -43,7 +43,7 @@ printf '%-8s %9s %9s %7s %8s %8s %10s %10s %8s %8s %9s\n' tracks requests minimu
 declare -A RSS
 for n in $SIZES; do
 	lib=$WORK/lib$n.json
-	"$PY" "$ROOT/test/mock/generate_library.py" --seed 7 --tracks "$n" --out "$lib" --emit-sql "$WORK/lib$n.sql" || exit 1
+	"$PY" "$ROOT/tools/mock/generate_library.py" --seed 7 --tracks "$n" --out "$lib" --emit-sql "$WORK/lib$n.sql" || exit 1
 	min=$("$PY" - "$lib" <<'PY'
 import json, sys
 L = json.load(open(sys.argv[1]))
@@ -69,7 +69,7 @@ PY
 	dropdb --if-exists "$db" >/dev/null 2>&1
 	createdb "$db" && psql -X -q -d "$db" -c 'CREATE EXTENSION listen_wiseer' || exit 1
 	rm -f "$WORK/port"
-	"$PY" "$ROOT/test/mock/spotify_mock.py" --library "$lib" --port 0 --port-file "$WORK/port" \
+	"$PY" "$ROOT/tools/mock/spotify_mock.py" --library "$lib" --port 0 --port-file "$WORK/port" \
 		>"$WORK/mock$n.log" 2>&1 &
 	MOCK_PID=$!
 	for _ in $(seq 600); do [ -s "$WORK/port" ] && break; sleep 0.1; done

@@ -3,7 +3,7 @@
 # test/bench/*.sh (each compares against a baseline in the same run and prints
 # the ratio), stop the cluster.  BENCH=name runs one.
 set -uo pipefail
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../../tools/lib.sh"
 cd "$ROOT"
 
 lw_setup_cluster "$ROOT/.pgdata-bench" "${LW_BENCH_PGPORT:-54617}"

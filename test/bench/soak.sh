@@ -47,8 +47,8 @@ fail() { echo "soak: FAILED: $*"; exit 1; }
 psql -X -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null || exit 1
 psql -X -q -d $DB -c "CREATE EXTENSION listen_wiseer" || exit 1
 
-"$PY" "$ROOT/test/mock/generate_library.py" --seed 11 --tracks 5000 --out "$WORK/lib.json" || exit 1
-"$PY" "$ROOT/test/mock/spotify_mock.py" --library "$WORK/lib.json" --port 0 --port-file "$WORK/port" \
+"$PY" "$ROOT/tools/mock/generate_library.py" --seed 11 --tracks 5000 --out "$WORK/lib.json" || exit 1
+"$PY" "$ROOT/tools/mock/spotify_mock.py" --library "$WORK/lib.json" --port 0 --port-file "$WORK/port" \
 	>"$WORK/mock.log" 2>&1 &
 MOCK_PID=$!
 for _ in $(seq 600); do [ -s "$WORK/port" ] && break; sleep 0.1; done

@@ -1,6 +1,6 @@
 """Helpers for the lw-ingest end-to-end tests (Python standard library only).
 
-A test builds an Env: it starts the mock Spotify (test/mock/spotify_mock.py) on an ephemeral
+A test builds an Env: it starts the mock Spotify (tools/mock/spotify_mock.py) on an ephemeral
 port with the shared demo library, mints tokens through the mock's control API, writes a token
 file, and runs the REAL lw-ingest binary ($LW_INGEST) against the database named by
 $LW_E2E_DB (created fresh by run.sh with CREATE EXTENSION listen_wiseer) on the cluster given
@@ -17,8 +17,8 @@ import time
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-MOCK = os.path.join(ROOT, "test", "mock", "spotify_mock.py")
-GENERATOR = os.path.join(ROOT, "test", "mock", "generate_library.py")
+MOCK = os.path.join(ROOT, "tools", "mock", "spotify_mock.py")
+GENERATOR = os.path.join(ROOT, "tools", "mock", "generate_library.py")
 LW_INGEST = os.environ.get("LW_INGEST", os.path.join(ROOT, "ingestor", "lw-ingest"))
 # e.g. "valgrind --error-exitcode=1 --leak-check=full" (test/e2e/valgrind_sync.sh)
 WRAPPER = os.environ.get("LW_INGEST_WRAPPER", "").split()

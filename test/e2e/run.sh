@@ -4,7 +4,7 @@
 #   test/e2e/run.sh [NAME ...]      run test/e2e/test_*.py and test_*.sh (or only those named)
 #
 # Needs a running cluster with the extension installed: PGHOST/PGPORT/PGUSER (e.g.
-# eval "$(test/cluster.sh env)"). Each test gets a fresh database with CREATE EXTENSION
+# eval "$(tools/cluster.sh env)"). Each test gets a fresh database with CREATE EXTENSION
 # listen_wiseer, passed as LW_E2E_DB. LW_INGEST selects the binary (default ingestor/lw-ingest;
 # the ASan/UBSan build is ingestor/build/asan/lw-ingest).
 set -u
@@ -18,7 +18,7 @@ if [ ! -x "$LW_INGEST" ]; then
 	exit 2
 fi
 if ! psql -X -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
-	echo "e2e: no database server (set PGHOST/PGPORT/PGUSER, e.g. eval \"\$(test/cluster.sh env)\")" >&2
+	echo "e2e: no database server (set PGHOST/PGPORT/PGUSER, e.g. eval \"\$(tools/cluster.sh env)\")" >&2
 	exit 2
 fi
 

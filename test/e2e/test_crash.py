@@ -1,5 +1,5 @@
 """Crashes at random points of a sync: lw-ingest killed with SIGKILL, and PostgreSQL crash-restarted
-(pg_ctl restart -m immediate, test/cluster.sh restart-immediate) while a sync runs. After every
+(pg_ctl restart -m immediate, tools/cluster.sh restart-immediate) while a sync runs. After every
 crash the tables hold no half-written playlist (every stored snapshot_id comes with exactly the
 membership the mock served for that snapshot), nothing committed is lost (the library only grows
 from just before the crash to just after it), and the next sync completes the library.
@@ -8,7 +8,7 @@ Kill points: deterministic pseudo-random delays (fixed seed) over the length of 
 measured first. Rounds alternate between an empty library (first syncs) and a library whose
 playlists were changed and part of whose artists and features were forgotten (incremental syncs
 that rewrite memberships). The PostgreSQL restarts need LW_PGDATA/LW_PGPORT of the cluster
-(exported by test/lib.sh lw_setup_cluster) and are skipped with a note without them.
+(exported by tools/lib.sh lw_setup_cluster) and are skipped with a note without them.
 """
 import json
 import os

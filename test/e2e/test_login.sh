@@ -34,7 +34,7 @@ check() {
 [ -x "$LW" ] || { echo "lw-ingest not built: $LW" >&2; exit 1; }
 
 # --- the mock -------------------------------------------------------------------------------
-"$PY" "$ROOT/test/mock/spotify_mock.py" --generate-seed 42 --generate-tracks 5000 --port 0 \
+"$PY" "$ROOT/tools/mock/spotify_mock.py" --generate-seed 42 --generate-tracks 5000 --port 0 \
 	--port-file "$WORK/port" 2>"$WORK/mock.err" &
 MOCK_PID=$!
 for _ in $(seq 300); do [ -s "$WORK/port" ] && break; sleep 0.1; done

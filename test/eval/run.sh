@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "eval: demo library seed $SEED, $TRACKS tracks"
-"$PY" "$ROOT/test/mock/generate_library.py" --seed "$SEED" --tracks "$TRACKS" \
+"$PY" "$ROOT/tools/mock/generate_library.py" --seed "$SEED" --tracks "$TRACKS" \
 	--out "$WORK/lib.json" --emit-sql "$WORK/lib.sql"
 
 psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $DB" \
@@ -45,7 +45,7 @@ psql -X -q -d "$DB" -v ON_ERROR_STOP=1 -c "SELECT listen_wiseer.refresh_vectors(
 # probability of having been put in its theme's playlist (the generator's
 # artist affinity; for the oracle ceiling). The affinities are not in the JSON:
 # the generator is rerun in-process (deterministic) and checked to match.
-"$PY" - "$WORK/lib.json" "$ROOT/test/mock" "$SEED" "$TRACKS" >"$WORK/truth.tsv" <<'PYEOF'
+"$PY" - "$WORK/lib.json" "$ROOT/tools/mock" "$SEED" "$TRACKS" >"$WORK/truth.tsv" <<'PYEOF'
 import json, sys
 sys.dont_write_bytecode = True
 lib = json.load(open(sys.argv[1]))

@@ -27,7 +27,7 @@ max_len() {
 	esac
 }
 
-make -s -j2 all >/dev/null || { echo "fuzz: build failed (needs clang and libclang-rt-14-dev; run test/install-deps.sh)" >&2; exit 1; }
+make -s -j2 all >/dev/null || { echo "fuzz: build failed (needs clang and libclang-rt-14-dev; run tools/install-deps.sh)" >&2; exit 1; }
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

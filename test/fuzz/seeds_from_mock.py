@@ -3,7 +3,7 @@
 
     test/fuzz/seeds_from_mock.py [--port 54641]
 
-Starts test/mock/spotify_mock.py on the given loopback port (the harness's API_URL uses
+Starts tools/mock/spotify_mock.py on the given loopback port (the harness's API_URL uses
 54641, so the "next" links in the seeds are followed), logs in with the mock's auto-consent
 authorize + token exchange, fetches real-shaped responses and writes them, trimmed to a few
 items each, as seeds. Multi-page walks are stored as a JSON array of responses (see
@@ -22,7 +22,7 @@ import time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MOCK = os.path.join(HERE, "..", "mock", "spotify_mock.py")
+MOCK = os.path.join(HERE, "..", "..", "tools", "mock", "spotify_mock.py")
 CLIENT, SECRET = "lw-test-client", "lw-test-secret"
 SCOPES = "playlist-read-private playlist-read-collaborative user-library-read user-top-read"
 

@@ -18,7 +18,7 @@ import time
 import unittest
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "mock")
 sys.path.insert(0, HERE)
 import generate_library  # noqa: E402
 

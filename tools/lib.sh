@@ -19,14 +19,14 @@ lw_build_and_install() {
 # lw_setup_cluster DATA PORT [fresh]
 lw_setup_cluster() {
 	export LW_PGDATA=$1 LW_PGPORT=$2
-	"$ROOT/test/install-deps.sh" || exit 1
+	"$ROOT/tools/install-deps.sh" || exit 1
 	lw_build_and_install || exit 1
 	if [ "${3:-}" = fresh ]; then
-		"$ROOT/test/cluster.sh" stop >/dev/null 2>&1 || true
+		"$ROOT/tools/cluster.sh" stop >/dev/null 2>&1 || true
 		rm -rf "$LW_PGDATA"
 	fi
-	"$ROOT/test/cluster.sh" start || exit 1
-	trap '"$ROOT/test/cluster.sh" stop' EXIT
+	"$ROOT/tools/cluster.sh" start || exit 1
+	trap '"$ROOT/tools/cluster.sh" stop' EXIT
 	trap 'exit 130' INT TERM
-	eval "$("$ROOT/test/cluster.sh" env)"
+	eval "$("$ROOT/tools/cluster.sh" env)"
 }

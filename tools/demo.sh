@@ -7,20 +7,20 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-./test/install-deps.sh
+./tools/install-deps.sh
 echo "demo: building and installing"
 lw_build_and_install
 
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/lw-demo.XXXXXX")
 cleanup() {
-	./test/cluster.sh stop || true
+	./tools/cluster.sh stop || true
 	rm -rf "$RUN"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-./test/cluster.sh start
-eval "$(./test/cluster.sh env)"
+./tools/cluster.sh start
+eval "$(./tools/cluster.sh env)"
 export PGDATABASE=listen_wiseer_demo
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $PGDATABASE" -c "CREATE DATABASE $PGDATABASE" 2>/dev/null
 psql -X -q -c "CREATE EXTENSION listen_wiseer"
@@ -30,7 +30,7 @@ psql -X -q -f extension/roles.sql
 psql() { command psql -X -q -P pager=off "$@"; }
 
 # The real ingestor against the mock Spotify (login with auto-consent, then sync).
-./test/demo-ingest.sh "$RUN"
+./tools/demo-ingest.sh "$RUN"
 
 echo
 echo "== feature_vector: distances"
@@ -42,8 +42,8 @@ SQL
 
 if [ "$(psql -Atc 'SELECT count(*) FROM listen_wiseer.playlists')" -gt 0 ]; then
 	echo
-	./test/demo-report.sh
+	./tools/demo-report.sh
 fi
 
 echo
-echo "demo: done. Explore the same data with:  test/cluster.sh start && test/cluster.sh psql -d $PGDATABASE"
+echo "demo: done. Explore the same data with:  tools/cluster.sh start && tools/cluster.sh psql -d $PGDATABASE"

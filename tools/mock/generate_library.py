@@ -3,7 +3,7 @@
 
     generate_library.py --seed 42 --tracks 5000 --out lib.json [--emit-sql lib.sql]
 
-Same arguments give byte-identical output. See test/mock/README.md section 7 for the format.
+Same arguments give byte-identical output. See tools/mock/README.md section 7 for the format.
 Only the standard library; every random draw comes from random.Random instances seeded from
 --seed (never from hash() of strings, which is salted per process).
 """

@@ -2,8 +2,8 @@
 # The project's own PostgreSQL 15 cluster: data directory and unix socket inside
 # the checkout (git-ignored), a port away from the system cluster's 5432.
 #
-#   test/cluster.sh start | stop | status | env | psql [args]
-#   test/cluster.sh restart-immediate   crash-restart a running cluster (pg_ctl restart -m immediate:
+#   tools/cluster.sh start | stop | status | env | psql [args]
+#   tools/cluster.sh restart-immediate   crash-restart a running cluster (pg_ctl restart -m immediate:
 #                                       no shutdown checkpoint, crash recovery at start; e2e tests)
 #
 # LW_PGDATA / LW_PGPORT override the defaults (private clusters for parallel work).
@@ -47,7 +47,7 @@ is_running() {
 }
 
 start() {
-	[ -x "$PGBIN/initdb" ] || { echo "cluster: $PGBIN/initdb not found (run test/install-deps.sh)" >&2; exit 1; }
+	[ -x "$PGBIN/initdb" ] || { echo "cluster: $PGBIN/initdb not found (run tools/install-deps.sh)" >&2; exit 1; }
 	mkdir -p "$SOCK"
 	touch "$LOG"
 	if [ "${#RUNAS[@]}" -gt 0 ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Mock Spotify accounts service + Web API on one loopback port. Contract: test/mock/README.md.
+"""Mock Spotify accounts service + Web API on one loopback port. Contract: tools/mock/README.md.
 
     spotify_mock.py --library lib.json --port 0 --port-file PATH [--mode extended|dev-2024|dev-2026]
 """

@@ -1,13 +1,13 @@
 #!/bin/bash
 # The demo's ingest step: start the mock Spotify on loopback, log in through the
 # real lw-ingest (PKCE; the mock auto-consents), sync, stop the mock.
-# Usage: test/demo-ingest.sh RUNDIR   (PG* environment points at the demo database)
+# Usage: tools/demo-ingest.sh RUNDIR   (PG* environment points at the demo database)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUN=$1
 LW_INGEST=${LW_INGEST:-$ROOT/ingestor/lw-ingest}
 
-python3 "$ROOT/test/mock/spotify_mock.py" --generate-seed 42 --generate-tracks 5000 \
+python3 "$ROOT/tools/mock/spotify_mock.py" --generate-seed 42 --generate-tracks 5000 \
 	--port 0 --port-file "$RUN/mock.port" 2>"$RUN/mock.log" &
 MOCK_PID=$!
 trap 'kill $MOCK_PID 2>/dev/null; wait $MOCK_PID 2>/dev/null || true' EXIT
