@@ -1258,6 +1258,8 @@ lw_store_upsert_artists(lw_store *st, const lw_artist *a, int n, lw_counts *c)
 			 "UPDATE listen_wiseer.artists a SET"
 			 " name = CASE WHEN s.name_p THEN s.name ELSE a.name END,"
 			 " genres = CASE WHEN s.genres_p THEN s.genres ELSE a.genres END,"
+			 " genres_source = CASE WHEN s.genres_p AND s.genres IS NOT NULL THEN 'spotify'"
+			 " ELSE a.genres_source END,"
 			 " popularity = CASE WHEN s.popularity_p THEN s.popularity ELSE a.popularity END,"
 			 " followers = CASE WHEN s.followers_p THEN s.followers ELSE a.followers END,"
 			 " genres_fetched_at = pg_catalog.now(), updated_at = pg_catalog.now()"
@@ -1267,9 +1269,10 @@ lw_store_upsert_artists(lw_store *st, const lw_artist *a, int n, lw_counts *c)
 		goto out;
 	if (exec(st, "artists insert",
 			 "INSERT INTO listen_wiseer.artists (artist_id, name, genres, popularity, followers,"
-			 " genres_fetched_at)"
+			 " genres_fetched_at, genres_source)"
 			 " SELECT DISTINCT ON (artist_id) artist_id, COALESCE(name, ''), genres,"
-			 " popularity, followers, pg_catalog.now() FROM pg_temp.lw_s_artists"
+			 " popularity, followers, pg_catalog.now(),"
+			 " CASE WHEN genres IS NOT NULL THEN 'spotify' END FROM pg_temp.lw_s_artists"
 			 " ORDER BY artist_id ON CONFLICT (artist_id) DO NOTHING", 0, NULL) < 0)
 		goto out;
 	if (commit(st) < 0)

@@ -49,6 +49,6 @@ if [ ! -e /etc/postgresql-common/createcluster.conf ] || ! grep -q '^create_main
 	$SUDO mkdir -p /etc/postgresql-common
 	echo "create_main_cluster = false" | $SUDO tee -a /etc/postgresql-common/createcluster.conf >/dev/null
 fi
-$SUDO apt-get update -qq
+$SUDO apt-get update -qq -o DPkg::Lock::Timeout=900
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing
+$SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=900 --no-install-recommends $missing

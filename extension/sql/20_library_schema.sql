@@ -21,7 +21,9 @@ CREATE TABLE listen_wiseer.artists (
 	popularity        smallint CHECK (popularity BETWEEN 0 AND 100),
 	followers         bigint CHECK (followers >= 0),
 	genres_fetched_at timestamptz,       -- when the full artist object was last fetched
-	updated_at        timestamptz NOT NULL DEFAULT pg_catalog.now()
+	updated_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	-- 1.1: where genres came from (NULL while genres is NULL)
+	genres_source     text CHECK (genres_source IN ('spotify', 'musicbrainz', 'lastfm', 'catalog', 'csv'))
 );
 CREATE INDEX artists_genres_idx ON listen_wiseer.artists USING gin (genres);
 -- added for the ingestor: the artists whose full object (genres) was never fetched
@@ -42,7 +44,12 @@ CREATE TABLE listen_wiseer.tracks (
 	updated_at             timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	-- added for the ingestor: when /audio-features was last asked for this track, so tracks
 	-- Spotify has no features for (null entries) are not asked again on every sync
-	features_checked_at    timestamptz
+	features_checked_at    timestamptz,
+	-- 1.1: in_library = the user's (a playlist, liked songs or a sync put it there); catalog = the
+	-- imported catalog that holds it (NULL: none). A track can be both; catalog-only tracks have
+	-- in_library = false and never appear in the library's views.
+	in_library             boolean NOT NULL DEFAULT true,
+	catalog                text
 );
 CREATE INDEX tracks_isrc_idx ON listen_wiseer.tracks (isrc) WHERE isrc IS NOT NULL;
 -- added for the ingestor: the tracks still to ask /audio-features for, in id order
@@ -118,7 +125,7 @@ CREATE TABLE listen_wiseer.audio_features (
 	tempo            real NOT NULL CHECK (tempo BETWEEN 0 AND 300),
 	duration_ms      integer CHECK (duration_ms >= 0),
 	time_signature   smallint CHECK (time_signature BETWEEN 0 AND 7),
-	source           text NOT NULL CHECK (source IN ('spotify_api', 'csv', 'demo')),
+	source           text NOT NULL CHECK (source IN ('spotify_api', 'csv', 'demo', 'reccobeats', 'catalog')),
 	source_detail    text,               -- e.g. the CSV file name
 	loaded_at        timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
