@@ -16,7 +16,9 @@
 #  6. a fresh install of the current version in another database, given the same rows
 #     (pg_dump --data-only of the upgraded one), compared with the upgraded one: every object
 #     (describe_schema.sql), every row of every table incl. derived ones (snapshot_rows.sql),
-#     and the answers (outputs.sql: recommend, genre_map, outliers, vectors).
+#     and the answers (outputs.sql: recommend, genre_map, outliers, vectors);
+#  7. a backup (pg_dump -Fc) taken on the release, restored on the current server into a database
+#     created at the release's version, then updated: equal to the database updated in place.
 # Any difference fails and is printed.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -110,6 +112,8 @@ while read -r VERSION _; do
 	step "$VERSION library: $(grep -c '^listen_wiseer.tracks|' "$WORK/rows-$VERSION") tracks," \
 		"$(grep -c '^listen_wiseer.playlist_tracks|' "$WORK/rows-$VERSION") playlist entries"
 
+	pg_dump -Fc -f "$WORK/dump-$VERSION" "$old"   # a backup taken on the release (step 7)
+
 	# the current version over it, and the update
 	make -s -C "$ROOT" PG_CONFIG="$TREE_PGCONFIG" SKIP_INGESTOR=1 install >/dev/null
 	cluster stop && cluster start
@@ -135,6 +139,21 @@ while read -r VERSION _; do
 		"$WORK/outputs-$old" "$WORK/outputs-$fresh"
 	grep -q '^recommend|' "$WORK/outputs-$old" || fail "no recommend() answer was compared"
 	grep -q '^outlier|' "$WORK/outputs-$old" || fail "no outlier was compared"
+
+	# 7. the release's backup restored on the current version's server: create the extension at
+	#    the dump's version first (pg_restore's CREATE EXTENSION IF NOT EXISTS then keeps it),
+	#    restore, update; the result must equal the database updated in place
+	restored=lw_upgrade_restored
+	createdb "$restored"
+	psql -X -q -v ON_ERROR_STOP=1 -d "$restored" -c "CREATE EXTENSION listen_wiseer VERSION '$VERSION'"
+	pg_restore -d "$restored" "$WORK/dump-$VERSION" || fail "pg_restore of the $VERSION backup reported errors"
+	psql -X -q -v ON_ERROR_STOP=1 -d "$restored" -c "ALTER EXTENSION listen_wiseer UPDATE"
+	psql -X -q -At -v ON_ERROR_STOP=1 -d "$restored" -f "$HERE/describe_schema.sql" > "$WORK/schema-$restored"
+	psql -X -q -At -v ON_ERROR_STOP=1 -v cols=all -v keep= -d "$restored" -f "$HERE/snapshot_rows.sql" > "$WORK/rows-$restored"
+	psql -X -q -At -v ON_ERROR_STOP=1 -d "$restored" -f "$HERE/outputs.sql" > "$WORK/outputs-$restored"
+	compare "release $VERSION backup restored then updated: objects" "$WORK/schema-$old" "$WORK/schema-$restored"
+	compare "release $VERSION backup restored then updated: every table's rows" "$WORK/rows-$old" "$WORK/rows-$restored"
+	compare "release $VERSION backup restored then updated: answers" "$WORK/outputs-$old" "$WORK/outputs-$restored"
 	cluster stop
 done < "$ROOT/extension/released/RELEASES"
 echo "upgrade: ok"
