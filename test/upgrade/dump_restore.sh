@@ -24,6 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "dump_restore: FAIL: $*" >&2; exit 1; }
+source "$HERE/compare.sh"
 
 createdb "$SRC"
 psql -X -q -v ON_ERROR_STOP=1 -d "$SRC" -c "CREATE EXTENSION listen_wiseer"
@@ -34,25 +35,14 @@ pg_dump -Fc -f "$WORK/library.dump" "$SRC"
 createdb "$DST"
 pg_restore -d "$DST" "$WORK/library.dump" || fail "pg_restore reported errors"
 
-for db in "$SRC" "$DST"; do
-	psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -f "$HERE/describe_schema.sql" > "$WORK/schema-$db"
-	psql -X -q -At -v ON_ERROR_STOP=1 -v cols=all -v keep= -d "$db" -f "$HERE/snapshot_rows.sql" > "$WORK/rows-$db"
-	psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -f "$HERE/outputs.sql" > "$WORK/outputs-$db"
-done
+describe "$SRC" "$WORK/original"
+describe "$DST" "$WORK/restored"
 status=0
-for what in schema rows outputs; do
-	if diff -u "$WORK/$what-$SRC" "$WORK/$what-$DST" > "$WORK/diff"; then
-		echo "dump_restore: $what identical ($(wc -l < "$WORK/$what-$SRC") lines)"
-	else
-		echo "dump_restore: FAIL: $what differ after pg_restore (- original, + restored):" >&2
-		head -c 20000 "$WORK/diff" >&2
-		status=1
-	fi
-done
+same_db "pg_dump/pg_restore" "$WORK/original" "$WORK/restored" || status=1
 # the comparison covered a real library and real answers
 for t in tracks track_vectors recommend_pool feature_weights; do
-	grep -q "^listen_wiseer.$t|" "$WORK/rows-$SRC" || fail "no row of listen_wiseer.$t was compared"
+	grep -q "^listen_wiseer.$t|" "$WORK/original.rows" || fail "no row of listen_wiseer.$t was compared"
 done
-grep -q '^recommend|' "$WORK/outputs-$SRC" || fail "no recommend() answer was compared"
+grep -q '^recommend|' "$WORK/original.outputs" || fail "no recommend() answer was compared"
 [ $status -eq 0 ] && echo "dump_restore: ok"
 exit $status

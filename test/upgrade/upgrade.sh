@@ -42,6 +42,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 fail() { echo "upgrade: FAIL: $*" >&2; exit 1; }
 step() { echo "upgrade: $*"; }
+source "$HERE/compare.sh"
 
 # ---- 1. the private PostgreSQL tree: usr/lib/postgresql/N, usr/share/postgresql/N, usr/include/postgresql
 BIN=$("$PG_CONFIG" --bindir)
@@ -81,14 +82,6 @@ release_commit() {	# release_commit VERSION: the tag's commit, else the one RELE
 snapshot_config() {	# snapshot_config DB KEEP: the configuration tables' rows (KEEP: their columns)
 	psql -X -q -At -v ON_ERROR_STOP=1 -v cols=config -v keep="$2" -d "$1" -f "$HERE/snapshot_rows.sql"
 }
-compare() {	# compare WHAT FILE_A FILE_B
-	if ! diff -u "$2" "$3" > "$WORK/diff"; then
-		echo "upgrade: FAIL: $1 differ (- ${2##*/}, + ${3##*/}):" >&2
-		head -c 20000 "$WORK/diff" >&2
-		exit 1
-	fi
-	step "$1: identical ($(wc -l < "$2") lines)"
-}
 
 while read -r VERSION _; do
 	case "$VERSION" in ''|'#'*) continue ;; esac
@@ -121,24 +114,20 @@ while read -r VERSION _; do
 	got=$(psql -X -q -At -d "$old" -c "SELECT extversion FROM pg_extension WHERE extname = 'listen_wiseer'")
 	[ "$got" = "$CURRENT" ] || fail "after ALTER EXTENSION UPDATE the version is $got, not $CURRENT"
 	snapshot_config "$old" "$keep" > "$WORK/rows-upgraded"
-	compare "release $VERSION: library rows before and after the update" "$WORK/rows-$VERSION" "$WORK/rows-upgraded"
+	same "release $VERSION: library rows before and after the update" "$WORK/rows-$VERSION" "$WORK/rows-upgraded" ||
+		fail "release $VERSION: the update changed the library"
 
 	# a fresh install given the same rows (what pg_dump keeps of the upgraded one)
 	createdb "$fresh"
 	psql -X -q -v ON_ERROR_STOP=1 -d "$fresh" -c "CREATE EXTENSION listen_wiseer"
 	pg_dump --data-only -f "$WORK/data.sql" "$old"
 	psql -X -q -v ON_ERROR_STOP=1 -d "$fresh" -f "$WORK/data.sql" >/dev/null
-	for db in "$old" "$fresh"; do
-		psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -f "$HERE/describe_schema.sql" > "$WORK/schema-$db"
-		psql -X -q -At -v ON_ERROR_STOP=1 -v cols=all -v keep= -d "$db" -f "$HERE/snapshot_rows.sql" > "$WORK/rows-$db"
-		psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -f "$HERE/outputs.sql" > "$WORK/outputs-$db"
-	done
-	compare "release $VERSION: objects, upgraded vs fresh $CURRENT" "$WORK/schema-$old" "$WORK/schema-$fresh"
-	compare "release $VERSION: every table's rows, upgraded vs fresh $CURRENT" "$WORK/rows-$old" "$WORK/rows-$fresh"
-	compare "release $VERSION: recommend, genre_map, outliers, vectors, upgraded vs fresh $CURRENT" \
-		"$WORK/outputs-$old" "$WORK/outputs-$fresh"
-	grep -q '^recommend|' "$WORK/outputs-$old" || fail "no recommend() answer was compared"
-	grep -q '^outlier|' "$WORK/outputs-$old" || fail "no outlier was compared"
+	describe "$old" "$WORK/upgraded"
+	describe "$fresh" "$WORK/fresh"
+	same_db "release $VERSION: updated vs fresh $CURRENT" "$WORK/upgraded" "$WORK/fresh" ||
+		fail "release $VERSION: the updated database differs from a fresh $CURRENT"
+	grep -q '^recommend|' "$WORK/upgraded.outputs" || fail "no recommend() answer was compared"
+	grep -q '^outlier|' "$WORK/upgraded.outputs" || fail "no outlier was compared"
 
 	# 7. the release's backup restored on the current version's server: create the extension at
 	#    the dump's version first (pg_restore's CREATE EXTENSION IF NOT EXISTS then keeps it),
@@ -148,12 +137,9 @@ while read -r VERSION _; do
 	psql -X -q -v ON_ERROR_STOP=1 -d "$restored" -c "CREATE EXTENSION listen_wiseer VERSION '$VERSION'"
 	pg_restore -d "$restored" "$WORK/dump-$VERSION" || fail "pg_restore of the $VERSION backup reported errors"
 	psql -X -q -v ON_ERROR_STOP=1 -d "$restored" -c "ALTER EXTENSION listen_wiseer UPDATE"
-	psql -X -q -At -v ON_ERROR_STOP=1 -d "$restored" -f "$HERE/describe_schema.sql" > "$WORK/schema-$restored"
-	psql -X -q -At -v ON_ERROR_STOP=1 -v cols=all -v keep= -d "$restored" -f "$HERE/snapshot_rows.sql" > "$WORK/rows-$restored"
-	psql -X -q -At -v ON_ERROR_STOP=1 -d "$restored" -f "$HERE/outputs.sql" > "$WORK/outputs-$restored"
-	compare "release $VERSION backup restored then updated: objects" "$WORK/schema-$old" "$WORK/schema-$restored"
-	compare "release $VERSION backup restored then updated: every table's rows" "$WORK/rows-$old" "$WORK/rows-$restored"
-	compare "release $VERSION backup restored then updated: answers" "$WORK/outputs-$old" "$WORK/outputs-$restored"
+	describe "$restored" "$WORK/restored"
+	same_db "release $VERSION: updated in place vs backup restored then updated" "$WORK/upgraded" "$WORK/restored" ||
+		fail "release $VERSION: its backup, restored and updated, differs from the database updated in place"
 	cluster stop
 done < "$ROOT/extension/released/RELEASES"
 echo "upgrade: ok"
