@@ -7,7 +7,7 @@ memory back.
     test/interrupts/interrupts.py      (needs PGHOST/PGPORT/PGUSER of a cluster with the
                                         extension installed, superuser: reads /proc/<pid>/stat
                                         through pg_read_file and loads a test-only C module;
-                                        PG_CONFIG or pg_config on PATH builds that module)
+                                        PG_CONFIG, as for make, builds that module)
 
 Creates and drops a database lw_interrupts_<pid>. Deterministic on a loaded machine: nothing
 is measured in wall-clock time. "Promptly" is measured in the backend's own CPU time
@@ -78,7 +78,9 @@ def build_malloc_stats():
     os.chmod(d, 0o755)
     for f in ("malloc_stats.c", "Makefile"):
         shutil.copy(os.path.join(HERE, f), d)
-    pg_config = os.environ.get("PG_CONFIG") or shutil.which("pg_config") or "pg_config"
+    debian = "/usr/lib/postgresql/15/bin/pg_config"     # the Makefile's default, then PATH's
+    pg_config = (os.environ.get("PG_CONFIG") or (debian if os.path.exists(debian) else None)
+                 or shutil.which("pg_config") or "pg_config")
     p = subprocess.run(["make", "-s", "-C", d, "PG_CONFIG=" + pg_config], capture_output=True, text=True)
     if p.returncode != 0:
         raise SystemExit("interrupts: building malloc_stats failed:\n%s%s" % (p.stdout, p.stderr))

@@ -23,7 +23,8 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-PG_CONFIG=${PG_CONFIG:-$(command -v pg_config || true)}
+# the Makefile's default: Debian's pg_config, else the one on PATH
+PG_CONFIG=${PG_CONFIG:-$(ls /usr/lib/postgresql/15/bin/pg_config 2>/dev/null || command -v pg_config || true)}
 [ -x "$PG_CONFIG" ] || { echo "upgrade: pg_config not found (set PG_CONFIG)" >&2; exit 2; }
 PORT=${LW_UPGRADE_PGPORT:-$((${LW_TEST_PGPORT:-54616} + 1))}
 export E2E_LIB_ARGS=${E2E_LIB_ARGS:---seed 7 --tracks 300 --playlists 8}
