@@ -42,10 +42,11 @@ else
 include $(PGXS)
 endif
 
-extension/listen_wiseer--$(EXTVERSION).sql: $(SQL_PIECES)
+# (the directories too: a piece removed or renamed changes only its directory's time)
+extension/listen_wiseer--$(EXTVERSION).sql: $(SQL_PIECES) extension/sql
 	cat $(SQL_PIECES) > $@
 
-extension/listen_wiseer--%.sql: extension/upgrade/%/*.sql
+extension/listen_wiseer--%.sql: extension/upgrade/%/*.sql extension/upgrade/%
 	cat $(sort $(wildcard extension/upgrade/$*/*.sql)) > $@
 
 # The ingestor is built and installed with the extension.

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "csv_import.h"
+#include "ext_version.h"
 #include "log.h"
 #include "store.h"
 
@@ -606,6 +607,17 @@ lw_cmd_import_features(const lw_config *cfg, const char *csv_path, const char *s
 	{
 		lw_log_error("%s", msg);
 		return LW_EXIT_FAILURE;
+	}
+	{
+		lw_error	verr;		/* the extension's version first: exit 2 if it is not ours */
+		int			vcode = lw_ext_version_check(lw_store_pgconn(st), &verr);
+
+		if (vcode != LW_EXIT_OK)
+		{
+			lw_log_error("%s", verr.message);
+			code = vcode;
+			goto out;
+		}
 	}
 	if (lw_store_check_schema(st) < 0)
 	{

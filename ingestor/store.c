@@ -437,6 +437,12 @@ lw_store_connected(const lw_store *st)
 	return st->conn && PQstatus(st->conn) == CONNECTION_OK;
 }
 
+PGconn *
+lw_store_pgconn(lw_store *st)
+{
+	return st->conn;
+}
+
 /*
  * Once the run holds the ingest lock, every statement waits at most
  * lock_timeout_s for a table lock (0 = no limit): a run from cron must not

@@ -29,6 +29,8 @@ const char *lw_store_error(const lw_store *st);
 
 /* true while the server connection is usable */
 bool		lw_store_connected(const lw_store *st);
+/* The connection, for checks that live in their own file (ext_version.c). */
+struct pg_conn *lw_store_pgconn(lw_store *st);
 
 /*
  * The ingest lock (session-level advisory lock): every writing command takes it, so two runs

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "ext_version.h"
 #include "log.h"
 #include "spotify.h"
 #include "store.h"
@@ -662,6 +663,17 @@ lw_cmd_sync(const lw_config *cfg)
 		lw_log_error("%s", msg);
 		free(c);
 		return LW_EXIT_FAILURE;
+	}
+	{
+		lw_error	verr;		/* the extension's version first: exit 2 if it is not ours */
+		int			vcode = lw_ext_version_check(lw_store_pgconn(c->store), &verr);
+
+		if (vcode != LW_EXIT_OK)
+		{
+			lw_log_error("%s", verr.message);
+			code = vcode;
+			goto out;
+		}
 	}
 	if (lw_store_check_schema(c->store) < 0)
 	{

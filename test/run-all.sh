@@ -71,6 +71,8 @@ suite "isolation forest vs scikit-learn" checked test/sklearn/agreement.sh test/
 suite "fuzz targets over their corpus" checked test/fuzz/run.sh test/fuzz/run.sh corpus
 suite "long queries are interruptible (timeout, cancel, memory)" checked test/interrupts/interrupts.py test/interrupts/interrupts.py
 suite "documentation links resolve" checked test/docs/check_links.py test/docs/check_links.py
+suite "upgrade from every release keeps the library, matches a fresh install" checked test/upgrade/upgrade.sh test/upgrade/upgrade.sh
+suite "library survives pg_dump/pg_restore, recommend() answers the same" checked test/upgrade/dump_restore.sh test/upgrade/dump_restore.sh
 
 echo
 if [ "$failed" -gt 0 ]; then
