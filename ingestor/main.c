@@ -158,7 +158,7 @@ help_cmd(FILE *out, enum cmd c)
 		case CMD_REPORT:
 			fprintf(out,
 					"Usage: lw-ingest report --out DIR [--dbname CONNINFO]\n"
-					"Write DIR/report.html (DIR is created if missing): one self-contained page with\n"
+					"Write DIR/report.html (DIR and its parents are created if missing): one page with\n"
 					"inline SVG charts and no external resources: library summary, genre-group mix\n"
 					"per playlist, feature distributions per playlist with their outliers, the top\n"
 					"recommendations with reasons, sync health over time. Reads in one read-only\n"

@@ -188,6 +188,30 @@ load(PGconn *conn, lw_report *r)
 	return command(conn, "COMMIT");
 }
 
+/* mkdir -p dir (mode 0755 for what it creates). */
+static int
+make_dirs(const char *dir)
+{
+	char	   *p = lw_strdup(dir);
+	int			rc = 0;
+
+	for (char *s = p + 1; rc == 0; s++)
+	{
+		char		c = *s;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			rc = -1;
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return rc;
+}
+
 /* Write data to dir/name through a temporary file and rename(). */
 static int
 write_file(const char *dir, const char *name, const lw_buf *data, char *path, size_t pathsz)
@@ -196,7 +220,7 @@ write_file(const char *dir, const char *name, const lw_buf *data, char *path, si
 	FILE	   *f;
 	int			ok;
 
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	if (make_dirs(dir) < 0)
 	{
 		lw_log_error("report: cannot create %s: %s", dir, strerror(errno));
 		return -1;

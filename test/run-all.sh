@@ -5,7 +5,9 @@ set -uo pipefail
 source "$(dirname "$0")/../tools/lib.sh"
 cd "$ROOT"
 
-# A fresh cluster for the tests, separate from the demo's.
+# A fresh cluster for the tests, separate from the demo's; it also listens on 127.0.0.1 (passwords
+# only) for the BI clients suite.
+export LW_LISTEN_TCP=1
 lw_setup_cluster "$ROOT/.pgdata-test" "${LW_TEST_PGPORT:-54616}" fresh
 
 passed=0
@@ -70,6 +72,7 @@ suite "genre rules survive pg_dump/pg_restore" checked test/genres/dump_restore.
 suite "isolation forest vs scikit-learn" checked test/sklearn/agreement.sh test/sklearn/agreement.sh
 suite "fuzz targets over their corpus" checked test/fuzz/run.sh test/fuzz/run.sh corpus
 suite "long queries are interruptible (timeout, cancel, memory)" checked test/interrupts/interrupts.py test/interrupts/interrupts.py
+suite "BI clients (pgjdbc, psqlODBC, libpq over TCP; report in Chromium)" checked test/bi/run.sh test/bi/run.sh
 
 echo
 if [ "$failed" -gt 0 ]; then

@@ -107,7 +107,8 @@ logging_collector = off
 CONF
 	fi
 	if is_running; then
-		if [ "$(running_listen)" != "$LISTEN" ]; then
+		# only a switch given explicitly must match: plain 'start' keeps a running cluster as it is
+		if [ -n "${LW_LISTEN_TCP:-}" ] && [ "$(running_listen)" != "$LISTEN" ]; then
 			echo "cluster: already running with listen_addresses='$(running_listen)';" \
 				"run '$0 stop' first to start it with LW_LISTEN_TCP=${LW_LISTEN_TCP:-0}" >&2
 			exit 1
