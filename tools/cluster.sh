@@ -48,7 +48,9 @@ case "${LW_LISTEN_TCP:-0}" in
 *) echo "cluster: LW_LISTEN_TCP must be 1 or 0, not '$LW_LISTEN_TCP'" >&2; exit 2 ;;
 esac
 # Settings given at every start, so they hold for clusters created by older versions too.
-SERVER_OPTS="-p $PORT -k $SOCK -c listen_addresses='$LISTEN' -c unix_socket_permissions=0700 -c password_encryption=scram-sha-256"
+server_opts() {
+	echo "-p $PORT -k $SOCK -c listen_addresses='$LISTEN' -c unix_socket_permissions=0700 -c password_encryption=scram-sha-256"
+}
 
 # pg_hba.conf, rewritten at every start: the socket (reachable only by the server's OS user,
 # see above) trusts; TCP, when on, checks a scram-sha-256 password for every role and database.
@@ -120,7 +122,7 @@ CONF
 	if [ -f "$DATA/postmaster.pid" ]; then
 		rm -f "$DATA/postmaster.pid"
 	fi
-	run "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 -o "$SERVER_OPTS" start >/dev/null
+	run "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 -o "$(server_opts)" start >/dev/null
 }
 
 stop() {
@@ -131,7 +133,9 @@ stop() {
 
 restart_immediate() {
 	is_running || { echo "cluster: not running" >&2; exit 1; }
-	run "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -m immediate -w -t 60 -o "$SERVER_OPTS" restart >/dev/null
+	# without an explicit switch, come back listening where it listened
+	[ -n "${LW_LISTEN_TCP:-}" ] || LISTEN=$(running_listen)
+	run "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -m immediate -w -t 60 -o "$(server_opts)" restart >/dev/null
 }
 
 case "${1:-}" in
