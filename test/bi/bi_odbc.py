@@ -12,22 +12,17 @@ import sys
 
 import pyodbc
 
+import checks
+from checks import check
+
 host, port, db, user, password, playlist = sys.argv[1:7]
 documented = sys.argv[7:]
-checks = 0
 
 # PostgreSQL types a chart can use directly (SQLColumns TYPE_NAME as psqlODBC reports it)
 PLAIN = {"text", "varchar", "bpchar", "int2", "int4", "int8", "float4", "float8", "numeric",
          "bool", "date", "timestamp", "timestamptz"}
 
 
-def check(cond, what):
-    global checks
-    if not cond:
-        print("FAIL " + what)
-        sys.exit(1)
-    checks += 1
-    print("ok " + what)
 
 
 def connect(pw):
@@ -102,4 +97,4 @@ for w in writes:
     st = sqlstate(lambda: cur.execute(w))
     check(st == "42501", "without privileges, even read-write: %s (%s)" % (w, st))
 conn.close()
-print("odbc: %d checks passed" % checks)
+print("odbc: %d checks passed" % checks.passed)

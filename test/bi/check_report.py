@@ -22,19 +22,14 @@ import subprocess
 import sys
 import zlib
 
+import checks
+from checks import check
+
 REPORT, WORK = sys.argv[1], sys.argv[2]
 FEATURES = ["danceability", "energy", "speechiness", "acousticness", "instrumentalness", "liveness",
             "valence"]
-checks = 0
 
 
-def check(cond, what):
-    global checks
-    if not cond:
-        print("FAIL " + what)
-        sys.exit(1)
-    checks += 1
-    print("ok " + what)
 
 
 def sql(query):
@@ -223,4 +218,4 @@ for line in px:
             if rgb == c:
                 counts[name] += 1
 check(all(counts[n] > 2000 for n in colours), "the genre-mix bars are drawn (pixels per colour: %s)" % dict(counts))
-print("report: %d checks passed" % checks)
+print("report: %d checks passed" % checks.passed)
