@@ -25,7 +25,7 @@ static const char *const page_head =
 	".panel h3{font-size:12px;margin:0 0 4px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}\n"
 	".panel ul{margin:4px 0 0;padding-left:16px;font-size:11px;color:#a33}\n"
 	"table{border-collapse:collapse;font-size:12px;margin-bottom:12px} td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:left}\n"
-	"th{background:#f6f6f6} td.num{text-align:right} svg text{font-size:11px;fill:#333}\n"
+	"th{background:#f6f6f6} td.num{text-align:right} table.recs{width:100%} h3{font-size:14px} svg text{font-size:11px;fill:#333}\n"
 	"</style>\n</head>\n<body>\n";
 
 static void
@@ -305,6 +305,15 @@ sync_health(const lw_report *r, lw_buf *b)
 				 V(r->runs, i, 4), V(r->runs, i, 5), V(r->runs, i, 6));
 		lw_svg_title(b, title);
 		lw_buf_puts(b, "</rect>\n");
+	}
+	/* the time axis: first and last run's start */
+	if (n > 0)
+	{
+		lw_buf_printf(b, "<text x=\"%d\" y=\"%d\">", left, height + 26);
+		lw_html_escape(b, V(r->runs, 0, 2));
+		lw_buf_printf(b, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left + width, height + 26);
+		lw_html_escape(b, V(r->runs, n - 1, 2));
+		lw_buf_puts(b, "</text>\n");
 	}
 	lw_buf_puts(b, "</svg>\n<table id=\"runs\"><tr>");
 	for (int c = 0; c < 11; c++)
