@@ -1,7 +1,10 @@
 -- The two roles (docs/reference.md, "Roles"), for the database this runs in:
 --   lw_reader  read-only: the library tables and views, recommend(), genre_map(), the
---              isolation forest.  NOLOGIN: grant it to the logins of people and BI tools
---              (CREATE ROLE metabase LOGIN PASSWORD '...' IN ROLE lw_reader).
+--              isolation forest.  NOLOGIN: the logins of people and BI tools are its members,
+--              made by  SELECT listen_wiseer.create_reader_login('metabase', 'PASSWORD');
+--              which also sets default_transaction_read_only on the login itself (a role's
+--              settings are not inherited by its members, so setting it on lw_reader would
+--              protect nothing).
 --   lw_ingest  LOGIN: what lw-ingest connects as (lw-ingest sync --dbname 'dbname=... user=lw_ingest').
 --              Writes the library tables it loads; no DDL, no genre rules, no derived tables.
 -- Run as a superuser after CREATE EXTENSION listen_wiseer:
@@ -22,7 +25,7 @@ SELECT 'CREATE ROLE lw_ingest LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLIC
 SELECT listen_wiseer.grant_reader('lw_reader');
 SELECT listen_wiseer.grant_ingest('lw_ingest');
 \o
--- a session of lw_reader itself cannot write even where a privilege slips through
-ALTER ROLE lw_reader SET default_transaction_read_only = on;
+-- Undo what earlier versions of this script set: on lw_reader it reached no member login.
+ALTER ROLE lw_reader RESET default_transaction_read_only;
 
 \echo lw_reader and lw_ingest are ready in this database (docs/reference.md, "Roles").

@@ -7,6 +7,7 @@
 #include "exitcodes.h"
 #include "log.h"
 #include "oauth.h"
+#include "report.h"
 #include "tokenfile.h"
 #include "util.h"
 
@@ -26,8 +27,9 @@ enum cmd
 	CMD_LOGOUT = 8,
 	CMD_STATUS = 16,
 	CMD_WHOAMI = 32,
+	CMD_REPORT = 64,
 };
-#define CMD_ALL (CMD_LOGIN | CMD_SYNC | CMD_IMPORT | CMD_LOGOUT | CMD_STATUS | CMD_WHOAMI)
+#define CMD_ALL (CMD_LOGIN | CMD_SYNC | CMD_IMPORT | CMD_LOGOUT | CMD_STATUS | CMD_WHOAMI | CMD_REPORT)
 #define CMD_NET (CMD_LOGIN | CMD_SYNC | CMD_WHOAMI)
 
 static const char *common_help =
@@ -62,6 +64,7 @@ help_main(FILE *out)
 			"  import-features FILE  load audio features from a CSV (e.g. an Exportify export)\n"
 			"  status                show the stored login (no network)\n"
 			"  whoami                check the login online: GET /me, print the user\n"
+			"  report --out DIR      write DIR/report.html: charts of the library (no network)\n"
 			"  logout                delete the token file\n"
 			"  help [COMMAND]        help for a command (also: lw-ingest COMMAND --help)\n\n"
 			"Environment:\n"
@@ -152,6 +155,20 @@ help_cmd(FILE *out, enum cmd c)
 					"also a cheap check for cron that the login still works.\n\n%s\n%s",
 					common_help, exit_help);
 			break;
+		case CMD_REPORT:
+			fprintf(out,
+					"Usage: lw-ingest report --out DIR [--dbname CONNINFO]\n"
+					"Write DIR/report.html (DIR and its parents are created if missing): one page with\n"
+					"inline SVG charts and no external resources: library summary, genre-group mix\n"
+					"per playlist, feature distributions per playlist with their outliers, the top\n"
+					"recommendations with reasons, sync health over time. Reads in one read-only\n"
+					"transaction, only what the lw_reader role may read: run it as a reader login.\n"
+					"Prints the page's path. No Spotify login or network needed.\n\n"
+					"Options:\n"
+					"  --out DIR             where to write report.html (required)\n"
+					"  --dbname CONNINFO     as for sync\n\n"
+					"%s\n%s", common_help, exit_help);
+			break;
 		case CMD_LOGOUT:
 			fprintf(out,
 					"Usage: lw-ingest logout [OPTIONS]\n"
@@ -179,6 +196,8 @@ parse_cmd(const char *s)
 		return CMD_STATUS;
 	if (strcmp(s, "whoami") == 0)
 		return CMD_WHOAMI;
+	if (strcmp(s, "report") == 0)
+		return CMD_REPORT;
 	return CMD_NONE;
 }
 
@@ -196,7 +215,8 @@ static const opt opts[] = {
 	{"--client-id", 1, CMD_ALL},
 	{"--verbose", 0, CMD_ALL},
 	{"-v", 0, CMD_ALL},
-	{"--dbname", 1, CMD_SYNC | CMD_IMPORT},
+	{"--dbname", 1, CMD_SYNC | CMD_IMPORT | CMD_REPORT},
+	{"--out", 1, CMD_REPORT},
 	{"--budget", 1, CMD_SYNC},
 	{"--full", 0, CMD_SYNC},
 	{"--source", 1, CMD_IMPORT},
@@ -329,6 +349,7 @@ main(int argc, char **argv)
 	const char *cmd_name = NULL;
 	const char *file_arg = NULL;
 	const char *source = NULL;
+	const char *out_dir = NULL;
 	int			want_help = 0;
 	int			rc;
 
@@ -429,6 +450,8 @@ main(int argc, char **argv)
 		}
 		if (strcmp(a, "--source") == 0)
 			source = v;
+		else if (strcmp(a, "--out") == 0)
+			out_dir = v;
 		else if (lw_config_apply_flag(&cfg, a, v, &err) < 0)
 		{
 			fprintf(stderr, "lw-ingest: %s\n", err.message);
@@ -451,6 +474,11 @@ main(int argc, char **argv)
 	{
 		lw_config_free(&cfg);
 		return usage_error("import-features needs a CSV file argument%s%s", "", "");
+	}
+	if (cmd == CMD_REPORT && (out_dir == NULL || out_dir[0] == '\0'))
+	{
+		lw_config_free(&cfg);
+		return usage_error("report needs --out DIR%s%s", "", "");
 	}
 	lw_log_init(cfg.verbose);
 	if (lw_config_finish(&cfg, (cmd & CMD_NET) != 0, &err) < 0)
@@ -476,6 +504,9 @@ main(int argc, char **argv)
 			break;
 		case CMD_WHOAMI:
 			rc = cmd_whoami(&cfg);
+			break;
+		case CMD_REPORT:
+			rc = lw_cmd_report(&cfg, out_dir);
 			break;
 		case CMD_LOGOUT:
 			rc = cmd_logout(&cfg);

@@ -5,7 +5,9 @@ set -uo pipefail
 source "$(dirname "$0")/../tools/lib.sh"
 cd "$ROOT"
 
-# A fresh cluster for the tests, separate from the demo's.
+# A fresh cluster for the tests, separate from the demo's; it also listens on 127.0.0.1 (passwords
+# only) for the BI clients suite.
+export LW_LISTEN_TCP=1
 lw_setup_cluster "$ROOT/.pgdata-test" "${LW_TEST_PGPORT:-54616}" fresh
 
 passed=0
@@ -73,6 +75,7 @@ suite "long queries are interruptible (timeout, cancel, memory)" checked test/in
 suite "documentation links resolve" checked test/docs/check_links.py test/docs/check_links.py
 suite "upgrade from every release keeps the library, matches a fresh install" checked test/upgrade/upgrade.sh test/upgrade/upgrade.sh
 suite "library survives pg_dump/pg_restore, recommend() answers the same" checked test/upgrade/dump_restore.sh test/upgrade/dump_restore.sh
+suite "BI clients (pgjdbc, psqlODBC, libpq over TCP; report in Chromium)" checked test/bi/run.sh test/bi/run.sh
 
 echo
 if [ "$failed" -gt 0 ]; then

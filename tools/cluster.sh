@@ -7,6 +7,10 @@
 #                                       no shutdown checkpoint, crash recovery at start; e2e tests)
 #
 # LW_PGDATA / LW_PGPORT override the defaults (private clusters for parallel work).
+# LW_LISTEN_TCP=1 (at start) also listens on 127.0.0.1:PORT for BI tools (JDBC, ODBC); every TCP
+# connection needs a password (scram-sha-256), trust never applies to TCP (pg_hba.conf is
+# rewritten at every start). The unix socket's directory is mode 0700, owned by the server's OS
+# user: only that user (and root) can reach it, so its 'trust' line serves nobody else.
 # initdb refuses to run as root, so as root the server runs as the 'postgres'
 # user (created by the postgresql-15 package); otherwise as the calling user.
 set -euo pipefail
@@ -38,6 +42,34 @@ fi
 
 run() { "${RUNAS[@]}" "$@"; }
 
+case "${LW_LISTEN_TCP:-0}" in
+1) LISTEN=127.0.0.1 ;;
+0 | '') LISTEN= ;;
+*) echo "cluster: LW_LISTEN_TCP must be 1 or 0, not '$LW_LISTEN_TCP'" >&2; exit 2 ;;
+esac
+# Settings given at every start, so they hold for clusters created by older versions too.
+server_opts() {
+	echo "-p $PORT -k $SOCK -c listen_addresses='$LISTEN' -c unix_socket_permissions=0700 -c password_encryption=scram-sha-256"
+}
+
+# pg_hba.conf, rewritten at every start: the socket (reachable only by the server's OS user,
+# see above) trusts; TCP, when on, checks a scram-sha-256 password for every role and database.
+write_hba() {
+	run tee "$DATA/pg_hba.conf" >/dev/null <<'HBA'
+# written by tools/cluster.sh at every start (edits here are lost)
+# TYPE  DATABASE     USER  ADDRESS       METHOD
+local   all          all                 trust
+local   replication  all                 trust
+host    all          all   127.0.0.1/32  scram-sha-256
+host    all          all   ::1/128       scram-sha-256
+HBA
+}
+
+# The address the running server listens on ('' = socket only), from postmaster.pid line 6.
+running_listen() {
+	sed -n 6p "$DATA/postmaster.pid" 2>/dev/null | tr -d ' '
+}
+
 print_env() {
 	echo "export PGHOST='$SOCK' PGPORT='$PORT' PGUSER='$SUPERUSER' PGDATABASE='postgres'"
 }
@@ -52,8 +84,8 @@ start() {
 	touch "$LOG"
 	if [ "${#RUNAS[@]}" -gt 0 ]; then
 		chown postgres: "$SOCK" "$LOG"
-		chmod 755 "$SOCK"
 	fi
+	chmod 700 "$SOCK"
 	if [ ! -s "$DATA/PG_VERSION" ]; then
 		rm -rf "$DATA"
 		mkdir -p "$DATA"
@@ -77,13 +109,20 @@ logging_collector = off
 CONF
 	fi
 	if is_running; then
+		# only a switch given explicitly must match: plain 'start' keeps a running cluster as it is
+		if [ -n "${LW_LISTEN_TCP:-}" ] && [ "$(running_listen)" != "$LISTEN" ]; then
+			echo "cluster: already running with listen_addresses='$(running_listen)';" \
+				"run '$0 stop' first to start it with LW_LISTEN_TCP=${LW_LISTEN_TCP:-0}" >&2
+			exit 1
+		fi
 		return 0
 	fi
+	write_hba
 	# A stale pid file from an interrupted run must not block the start.
 	if [ -f "$DATA/postmaster.pid" ]; then
 		rm -f "$DATA/postmaster.pid"
 	fi
-	run "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 -o "-p $PORT -k $SOCK" start >/dev/null
+	run "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 -o "$(server_opts)" start >/dev/null
 }
 
 stop() {
@@ -94,14 +133,20 @@ stop() {
 
 restart_immediate() {
 	is_running || { echo "cluster: not running" >&2; exit 1; }
-	run "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -m immediate -w -t 60 -o "-p $PORT -k $SOCK" restart >/dev/null
+	# without an explicit switch, come back listening where it listened
+	[ -n "${LW_LISTEN_TCP:-}" ] || LISTEN=$(running_listen)
+	run "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -m immediate -w -t 60 -o "$(server_opts)" restart >/dev/null
 }
 
 case "${1:-}" in
 start) start ;;
 restart-immediate) restart_immediate ;;
 stop) stop ;;
-status) if is_running; then echo "running on port $PORT (socket $SOCK, data $DATA)"; else echo "stopped"; exit 3; fi ;;
+status) if is_running; then
+		echo "running on port $PORT (socket $SOCK, data $DATA)"
+		[ -n "$(running_listen)" ] && echo "TCP: $(running_listen):$PORT, scram-sha-256 passwords"
+		true
+	else echo "stopped"; exit 3; fi ;;
 env) print_env ;;
 psql) shift; eval "$(print_env)"; exec psql "$@" ;;
 *) echo "usage: $0 start|stop|status|env|psql|restart-immediate" >&2; exit 2 ;;

@@ -45,5 +45,11 @@ if [ "$(psql -Atc 'SELECT count(*) FROM listen_wiseer.playlists')" -gt 0 ]; then
 	./tools/demo-report.sh
 fi
 
+# The report for people without a BI tool, written as a read-only login (README "BI tools").
+psql -X -q -c "SELECT listen_wiseer.create_reader_login('lw_demo_report')
+	WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'lw_demo_report')" >/dev/null
+REPORT=$(PGUSER=lw_demo_report ./ingestor/lw-ingest report --out "$ROOT/.run/report")
+
 echo
+echo "demo: the report (open it in a browser): file://$REPORT"
 echo "demo: done. Explore the same data with:  tools/cluster.sh start && tools/cluster.sh psql -d $PGDATABASE"

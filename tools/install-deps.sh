@@ -21,6 +21,13 @@ valgrind
 clang
 libclang-rt-14-dev
 ca-certificates
+default-jdk-headless
+libpostgresql-jdbc-java
+odbc-postgresql
+unixodbc
+python3-pyodbc
+chromium
+fonts-dejavu-core
 "
 
 missing=""

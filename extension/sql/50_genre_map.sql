@@ -504,22 +504,23 @@ CREATE VIEW listen_wiseer.track_genre AS
 	           GROUP BY ta.track_id) v ON v.track_id = t.track_id;
 
 -- Share of each group among a playlist's current members (each occurrence
--- counts; genre_group NULL = tracks whose genres are unknown).
+-- counts; genre_group 'unknown' = tracks whose genres are unknown or map to
+-- no group: a label a chart can show, where NULL would be a blank slice).
 CREATE VIEW listen_wiseer.playlist_genre_mix AS
-	SELECT pt.playlist_id, tg.genre_group, pg_catalog.count(*) AS tracks,
+	SELECT pt.playlist_id, COALESCE(tg.genre_group, 'unknown') AS genre_group, pg_catalog.count(*) AS tracks,
 	       pg_catalog.count(*)::double precision
 	         / pg_catalog.sum(pg_catalog.count(*)) OVER (PARTITION BY pt.playlist_id) AS share
 	FROM listen_wiseer.playlist_tracks pt
 	JOIN listen_wiseer.track_genre tg ON tg.track_id = pt.track_id
 	WHERE pt.removed_at IS NULL
-	GROUP BY pt.playlist_id, tg.genre_group;
+	GROUP BY pt.playlist_id, COALESCE(tg.genre_group, 'unknown');
 
--- The same by family.
+-- The same by family ('unknown' likewise).
 CREATE VIEW listen_wiseer.playlist_family_mix AS
-	SELECT pt.playlist_id, tg.family, pg_catalog.count(*) AS tracks,
+	SELECT pt.playlist_id, COALESCE(tg.family, 'unknown') AS family, pg_catalog.count(*) AS tracks,
 	       pg_catalog.count(*)::double precision
 	         / pg_catalog.sum(pg_catalog.count(*)) OVER (PARTITION BY pt.playlist_id) AS share
 	FROM listen_wiseer.playlist_tracks pt
 	JOIN listen_wiseer.track_genre tg ON tg.track_id = pt.track_id
 	WHERE pt.removed_at IS NULL
-	GROUP BY pt.playlist_id, tg.family;
+	GROUP BY pt.playlist_id, COALESCE(tg.family, 'unknown');

@@ -24,7 +24,8 @@ CREATE FUNCTION listen_wiseer.maintenance_functions() RETURNS regprocedure[]
 		'listen_wiseer.recommend_pool_sync(text[])',
 		'listen_wiseer.refresh_recommend_pool()',
 		'listen_wiseer.grant_reader(regrole)',
-		'listen_wiseer.grant_ingest(regrole)']) AS u(f)
+		'listen_wiseer.grant_ingest(regrole)',
+		'listen_wiseer.create_reader_login(text,text)']) AS u(f)
 		WHERE pg_catalog.to_regprocedure(f) IS NOT NULL);
 
 CREATE FUNCTION listen_wiseer.grant_reader(role regrole) RETURNS void
