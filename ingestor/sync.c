@@ -11,7 +11,7 @@
 
 #include "api.h"
 #include "log.h"
-#include "spotify.h"
+#include "spotify_walk.h"
 #include "store.h"
 #include "sync.h"
 

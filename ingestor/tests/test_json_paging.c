@@ -1,7 +1,7 @@
 /* Unit tests: paging objects, the paging guard and the endpoint walkers (spotify.c), fed by a
  * fake fetch function instead of the network. */
 #include "lw_test.h"
-#include "spotify.h"
+#include "spotify_walk.h"
 
 #include <stdlib.h>
 

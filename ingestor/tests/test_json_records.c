@@ -2,7 +2,7 @@
  * every oddity the API sends, playlists, users, artists with and without genres, audio features
  * with null entries. */
 #include "lw_test.h"
-#include "spotify.h"
+#include "spotify_walk.h"
 
 #include <stdlib.h>
 
