@@ -560,19 +560,13 @@ read_pasted_redirect(const lw_config *cfg, lw_error *err)
 	return lw_strdup(q + 1);
 }
 
+/* The login's own handle: its few requests are not paced. */
 static lw_http *
 login_http(const lw_config *cfg)
 {
-	lw_http_opts o = {
-		.connect_timeout = cfg->connect_timeout,
-		.request_timeout = cfg->request_timeout,
-		.max_response_bytes = cfg->max_response_bytes,
-		.backoff_ms = cfg->backoff_ms,
-		.max_attempts = cfg->max_attempts,
-		.pace_ms = 0,
-		.budget_seconds = cfg->budget_seconds,
-	};
+	lw_http_opts o = lw_config_http_opts(cfg);
 
+	o.pace_ms = 0;
 	return lw_http_new(&o);
 }
 

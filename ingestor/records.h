@@ -45,6 +45,12 @@ typedef struct lw_bool
 	bool		v;
 } lw_bool;
 
+/*
+ * Bytes of a buffer that holds one Spotify id (track, artist, playlist): the ids lw-ingest
+ * accepts are 1..64 characters (lw_sp_valid_id), plus the NUL and some slack.
+ */
+#define LW_ID_BUF 72
+
 /* A track's artist as embedded in a track object (simplified artist: id + name). */
 typedef struct lw_artist_ref
 {

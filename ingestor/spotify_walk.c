@@ -125,21 +125,41 @@ lw_sp_status_name(lw_sp_status st)
 	return "?";
 }
 
-static lw_sp_status
-set_err(lw_sp_error *err, lw_sp_status st, long http, const char *msg)
+/* The exit code a walker's failure ends a run with, unless the caller deals with it. */
+static int
+exit_of_status(lw_sp_status st)
 {
-	if (err)
+	switch (st)
 	{
-		err->status = st;
-		err->http_status = http;
-		snprintf(err->message, sizeof(err->message), "%s", msg ? msg : "");
+		case LW_SP_OK:
+		case LW_SP_STOPPED:
+			return LW_EXIT_OK;
+		case LW_SP_RATE_LIMITED:
+			return LW_EXIT_PARTIAL;
+		case LW_SP_NEEDS_LOGIN:
+			return LW_EXIT_NEEDS_LOGIN;
+		case LW_SP_CONFIG:
+			return LW_EXIT_USAGE;
+		case LW_SP_UNAVAILABLE:
+		case LW_SP_FAILED:
+		case LW_SP_BAD_PAGING:
+			break;
 	}
+	return LW_EXIT_FAILURE;
+}
+
+static lw_sp_status
+set_err(lw_error *err, lw_sp_status st, long http, const char *msg)
+{
+	lw_error_set(err, exit_of_status(st), "%s", msg ? msg : "");
+	if (err)
+		err->http_status = http;
 	return st;
 }
 
 /* One GET; maps the api result to a status. On LW_SP_OK *out is a JSON value (never NULL). */
 static lw_sp_status
-get(lw_spotify *sp, const char *url, json_t **out, lw_sp_error *err)
+get(lw_spotify *sp, const char *url, json_t **out, lw_error *err)
 {
 	lw_api_result res;
 	lw_sp_status st;
@@ -153,13 +173,13 @@ get(lw_spotify *sp, const char *url, json_t **out, lw_sp_error *err)
 		if (sp->counts)
 			sp->counts->strings_repaired += res.strings_repaired;
 		if (*out == NULL)
-			return set_err(err, LW_SP_FAILED, res.http_status, "empty response body");
+			return set_err(err, LW_SP_FAILED, res.error.http_status, "empty response body");
 		return LW_SP_OK;
 	}
 	switch (res.status)
 	{
 		case LW_API_HTTP_ERROR:
-			st = (res.http_status == 403 || res.http_status == 404) ? LW_SP_UNAVAILABLE
+			st = (res.error.http_status == 403 || res.error.http_status == 404) ? LW_SP_UNAVAILABLE
 				: LW_SP_FAILED;
 			break;
 		case LW_API_RATE_LIMITED:
@@ -175,14 +195,15 @@ get(lw_spotify *sp, const char *url, json_t **out, lw_sp_error *err)
 			st = LW_SP_FAILED;
 			break;
 	}
-	return set_err(err, st, res.http_status, res.message[0] ? res.message : "request failed");
+	return set_err(err, st, res.error.http_status,
+				   res.error.message[0] ? res.error.message : "request failed");
 }
 
 typedef int (*page_fn) (lw_spotify *sp, const lw_page *page, void *ctx);
 
 /* Follow a paging object from first_path to its end; page_fn parses and calls back. */
 static lw_sp_status
-walk(lw_spotify *sp, const char *first_path, page_fn fn, void *ctx, lw_sp_error *err)
+walk(lw_spotify *sp, const char *first_path, page_fn fn, void *ctx, lw_error *err)
 {
 	/* absolute from the start, so a "next" pointing back at page 1 is seen as a repeat */
 	char	   *url = malloc(strlen(sp->api_url) + strlen(first_path) + 1);
@@ -235,7 +256,7 @@ walk(lw_spotify *sp, const char *first_path, page_fn fn, void *ctx, lw_sp_error 
 }
 
 lw_sp_status
-lw_sp_me(lw_spotify *sp, lw_user *out, json_t **keep, lw_sp_error *err)
+lw_sp_me(lw_spotify *sp, lw_user *out, json_t **keep, lw_error *err)
 {
 	lw_sp_status st = get(sp, "/me", keep, err);
 
@@ -280,7 +301,7 @@ playlists_page(lw_spotify *sp, const lw_page *page, void *arg)
 }
 
 lw_sp_status
-lw_sp_playlists(lw_spotify *sp, lw_playlists_cb cb, void *ctx, lw_sp_error *err)
+lw_sp_playlists(lw_spotify *sp, lw_playlists_cb cb, void *ctx, lw_error *err)
 {
 	cb_ctx		c = {(void *) cb, ctx};
 
@@ -313,7 +334,7 @@ items_page(lw_spotify *sp, const lw_page *page, void *arg)
 
 lw_sp_status
 lw_sp_playlist_items(lw_spotify *sp, const char *playlist_id, lw_items_cb cb, void *ctx,
-					 lw_sp_error *err)
+					 lw_error *err)
 {
 	char		path[256];
 	cb_ctx		c = {(void *) cb, ctx};
@@ -326,7 +347,7 @@ lw_sp_playlist_items(lw_spotify *sp, const char *playlist_id, lw_items_cb cb, vo
 }
 
 lw_sp_status
-lw_sp_liked(lw_spotify *sp, lw_items_cb cb, void *ctx, lw_sp_error *err)
+lw_sp_liked(lw_spotify *sp, lw_items_cb cb, void *ctx, lw_error *err)
 {
 	cb_ctx		c = {(void *) cb, ctx};
 
@@ -354,7 +375,7 @@ ids_path(const char *prefix, const char *const *ids, int n)
 
 static lw_sp_status
 artists_from_array(lw_spotify *sp, const json_t *arr, lw_artists_cb cb, void *ctx,
-				   lw_sp_error *err)
+				   lw_error *err)
 {
 	size_t		n = json_array_size(arr);
 	lw_artist  *a = calloc(n ? n : 1, sizeof(*a));
@@ -389,7 +410,7 @@ artists_from_array(lw_spotify *sp, const json_t *arr, lw_artists_cb cb, void *ct
 
 lw_sp_status
 lw_sp_artists(lw_spotify *sp, const char *const *ids, int n, lw_artists_cb cb, void *ctx,
-			  lw_sp_error *err)
+			  lw_error *err)
 {
 	char	   *path;
 	json_t	   *root;
@@ -418,7 +439,7 @@ lw_sp_artists(lw_spotify *sp, const char *const *ids, int n, lw_artists_cb cb, v
 
 lw_sp_status
 lw_sp_artists_each(lw_spotify *sp, const char *const *ids, int n, lw_artists_cb cb, void *ctx,
-				   int *done, lw_sp_error *err)
+				   int *done, lw_error *err)
 {
 	json_t	   *arr = json_array();
 	lw_sp_status st = LW_SP_OK;
@@ -448,7 +469,7 @@ lw_sp_artists_each(lw_spotify *sp, const char *const *ids, int n, lw_artists_cb 
 	*done = i;
 	if (json_array_size(arr) > 0)
 	{
-		lw_sp_error e2;
+		lw_error	e2;
 		lw_sp_status s2 = artists_from_array(sp, arr, cb, ctx, &e2);
 
 		if (s2 != LW_SP_OK && st == LW_SP_OK)
@@ -464,7 +485,7 @@ lw_sp_artists_each(lw_spotify *sp, const char *const *ids, int n, lw_artists_cb 
 
 lw_sp_status
 lw_sp_audio_features(lw_spotify *sp, const char *const *ids, int n, lw_features_cb cb,
-					 void *ctx, lw_sp_error *err)
+					 void *ctx, lw_error *err)
 {
 	char	   *path;
 	json_t	   *root;

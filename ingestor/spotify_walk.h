@@ -57,13 +57,10 @@ typedef enum lw_sp_status
 	LW_SP_BAD_PAGING			/* a paging link was refused (see message) */
 } lw_sp_status;
 
-/* Details of the last failure (http status, message). */
-typedef struct lw_sp_error
-{
-	lw_sp_status status;
-	long		http_status;
-	char		message[512];
-} lw_sp_error;
+/*
+ * Every walker returns its status and, unless it is LW_SP_OK, fills *err (may be NULL): the
+ * exit code the status would end a run with, the HTTP status behind it and a message.
+ */
 
 /* Callbacks return 0 to continue, 1 to stop (LW_SP_STOPPED), -1 on error (LW_SP_FAILED). */
 typedef int (*lw_playlists_cb) (void *ctx, const lw_playlist *pl, int n, long total);
@@ -71,21 +68,21 @@ typedef int (*lw_items_cb) (void *ctx, const lw_item *items, int n, long total);
 typedef int (*lw_artists_cb) (void *ctx, const lw_artist *artists, int n);
 typedef int (*lw_features_cb) (void *ctx, const lw_features *f, int n);
 
-lw_sp_status lw_sp_me(lw_spotify *sp, lw_user *out, json_t **keep, lw_sp_error *err);
+lw_sp_status lw_sp_me(lw_spotify *sp, lw_user *out, json_t **keep, lw_error *err);
 
 /* GET /me/playlists?limit=50, all pages. */
-lw_sp_status lw_sp_playlists(lw_spotify *sp, lw_playlists_cb cb, void *ctx, lw_sp_error *err);
+lw_sp_status lw_sp_playlists(lw_spotify *sp, lw_playlists_cb cb, void *ctx, lw_error *err);
 
 /* GET /playlists/{id}/items?limit=50&additional_types=track,episode, all pages. */
 lw_sp_status lw_sp_playlist_items(lw_spotify *sp, const char *playlist_id, lw_items_cb cb,
-								  void *ctx, lw_sp_error *err);
+								  void *ctx, lw_error *err);
 
 /* GET /me/tracks?limit=50, newest first, until the callback stops it. */
-lw_sp_status lw_sp_liked(lw_spotify *sp, lw_items_cb cb, void *ctx, lw_sp_error *err);
+lw_sp_status lw_sp_liked(lw_spotify *sp, lw_items_cb cb, void *ctx, lw_error *err);
 
 /* GET /artists?ids=... (n <= 50). Null entries are skipped (counted by the caller). */
 lw_sp_status lw_sp_artists(lw_spotify *sp, const char *const *ids, int n, lw_artists_cb cb,
-						   void *ctx, lw_sp_error *err);
+						   void *ctx, lw_error *err);
 
 /*
  * GET /artists/{id} for each id (the fallback when the batch endpoint is refused); the
@@ -93,11 +90,11 @@ lw_sp_status lw_sp_artists(lw_spotify *sp, const char *const *ids, int n, lw_art
  * *done = ids handled (answered or 404) before it; the artists fetched so far are still stored.
  */
 lw_sp_status lw_sp_artists_each(lw_spotify *sp, const char *const *ids, int n, lw_artists_cb cb,
-								void *ctx, int *done, lw_sp_error *err);
+								void *ctx, int *done, lw_error *err);
 
 /* GET /audio-features?ids=... (n <= 100). Null and invalid entries are counted, not passed. */
 lw_sp_status lw_sp_audio_features(lw_spotify *sp, const char *const *ids, int n,
-								  lw_features_cb cb, void *ctx, lw_sp_error *err);
+								  lw_features_cb cb, void *ctx, lw_error *err);
 
 const char *lw_sp_status_name(lw_sp_status st);
 

@@ -12,8 +12,10 @@
 
 #include <libpq-fe.h>
 
+#include "exitcodes.h"
 #include "log.h"
 #include "store.h"
+#include "util.h"
 
 /* pg_advisory_lock(int4, int4) key of the ingest lock: "LW" and 1 */
 #define LW_LOCK_CLASS 0x4C57
@@ -22,77 +24,23 @@
 struct lw_store
 {
 	PGconn	   *conn;
-	char		err[1024];
+	lw_error	err;			/* the last failure (exit code LW_EXIT_FAILURE) */
 	long		feat_ord;		/* arrival order of staged features */
 	long		stage_uses;		/* stage resets since the last VACUUM of the stage tables */
 	bool		stage_analyzed; /* the stage tables have statistics */
 };
 
-typedef struct lw_buf
-{
-	char	   *d;
-	size_t		len;
-	size_t		cap;
-	bool		oom;
-} lw_buf;
-
 /* ---- small helpers ------------------------------------------------------------------------ */
-
-static void
-buf_reserve(lw_buf *b, size_t extra)
-{
-	if (b->oom || b->len + extra + 1 <= b->cap)
-		return;
-	{
-		size_t		cap = b->cap ? b->cap : 4096;
-		char	   *d;
-
-		while (cap < b->len + extra + 1)
-			cap *= 2;
-		d = realloc(b->d, cap);
-		if (d == NULL)
-		{
-			b->oom = true;
-			return;
-		}
-		b->d = d;
-		b->cap = cap;
-	}
-}
-
-static void
-buf_put(lw_buf *b, const char *s, size_t n)
-{
-	buf_reserve(b, n);
-	if (b->oom)
-		return;
-	memcpy(b->d + b->len, s, n);
-	b->len += n;
-	b->d[b->len] = '\0';
-}
-
-static void
-buf_puts(lw_buf *b, const char *s)
-{
-	buf_put(b, s, strlen(s));
-}
-
-static void
-buf_free(lw_buf *b)
-{
-	free(b->d);
-	memset(b, 0, sizeof(*b));
-}
 
 /* COPY text format: a field (NULL -> \N), escaping backslash, tab, newline, CR. */
 static void
 copy_field(lw_buf *b, const char *s, bool first)
 {
 	if (!first)
-		buf_put(b, "\t", 1);
+		lw_buf_append(b, "\t", 1);
 	if (s == NULL)
 	{
-		buf_put(b, "\\N", 2);
+		lw_buf_append(b, "\\N", 2);
 		return;
 	}
 	for (const char *p = s; *p; p++)
@@ -100,19 +48,19 @@ copy_field(lw_buf *b, const char *s, bool first)
 		switch (*p)
 		{
 			case '\\':
-				buf_put(b, "\\\\", 2);
+				lw_buf_append(b, "\\\\", 2);
 				break;
 			case '\t':
-				buf_put(b, "\\t", 2);
+				lw_buf_append(b, "\\t", 2);
 				break;
 			case '\n':
-				buf_put(b, "\\n", 2);
+				lw_buf_append(b, "\\n", 2);
 				break;
 			case '\r':
-				buf_put(b, "\\r", 2);
+				lw_buf_append(b, "\\r", 2);
 				break;
 			default:
-				buf_put(b, p, 1);
+				lw_buf_append(b, p, 1);
 		}
 	}
 }
@@ -154,21 +102,21 @@ copy_double(lw_buf *b, double v)
 static void
 array_literal(lw_buf *b, const char *const *v, int n)
 {
-	buf_put(b, "{", 1);
+	lw_buf_append(b, "{", 1);
 	for (int i = 0; i < n; i++)
 	{
 		if (i)
-			buf_put(b, ",", 1);
-		buf_put(b, "\"", 1);
+			lw_buf_append(b, ",", 1);
+		lw_buf_append(b, "\"", 1);
 		for (const char *p = v[i]; *p; p++)
 		{
 			if (*p == '"' || *p == '\\')
-				buf_put(b, "\\", 1);
-			buf_put(b, p, 1);
+				lw_buf_append(b, "\\", 1);
+			lw_buf_append(b, p, 1);
 		}
-		buf_put(b, "\"", 1);
+		lw_buf_append(b, "\"", 1);
 	}
-	buf_put(b, "}", 1);
+	lw_buf_append(b, "}", 1);
 }
 
 static void
@@ -176,10 +124,10 @@ set_err(lw_store *st, const char *what, const char *pgmsg)
 {
 	size_t		n;
 
-	snprintf(st->err, sizeof(st->err), "%s: %s", what, pgmsg ? pgmsg : "unknown error");
-	n = strlen(st->err);
-	while (n > 0 && (st->err[n - 1] == '\n' || st->err[n - 1] == ' '))
-		st->err[--n] = '\0';
+	lw_error_set(&st->err, LW_EXIT_FAILURE, "%s: %s", what, pgmsg ? pgmsg : "unknown error");
+	n = strlen(st->err.message);
+	while (n > 0 && (st->err.message[n - 1] == '\n' || st->err.message[n - 1] == ' '))
+		st->err.message[--n] = '\0';
 }
 
 /* After an error: leave no transaction open (a lost connection stays lost). */
@@ -276,13 +224,7 @@ copy_in(lw_store *st, const char *what, const char *copy_sql, const lw_buf *b)
 	PGresult   *r;
 	int			ok = 0;
 
-	st->err[0] = '\0';
-	if (b->oom)
-	{
-		set_err(st, what, "out of memory");
-		abort_tx(st);
-		return -1;
-	}
+	lw_error_clear(&st->err);
 	r = PQexec(st->conn, copy_sql);
 	if (PQresultStatus(r) != PGRES_COPY_IN)
 	{
@@ -292,7 +234,7 @@ copy_in(lw_store *st, const char *what, const char *copy_sql, const lw_buf *b)
 		return -1;
 	}
 	PQclear(r);
-	if (b->len > 0 && PQputCopyData(st->conn, b->d, (int) b->len) != 1)
+	if (b->len > 0 && PQputCopyData(st->conn, b->data, (int) b->len) != 1)
 		ok = -1;
 	if (PQputCopyEnd(st->conn, ok == 0 ? NULL : "client error") != 1)
 		ok = -1;
@@ -307,7 +249,7 @@ copy_in(lw_store *st, const char *what, const char *copy_sql, const lw_buf *b)
 	}
 	if (ok != 0)
 	{
-		if (st->err[0] == '\0')
+		if (st->err.message[0] == '\0')
 			set_err(st, what, PQerrorMessage(st->conn));
 		abort_tx(st);
 	}
@@ -323,17 +265,12 @@ join_ids(const char *const *ids, int n)
 	for (int i = 0; i < n; i++)
 	{
 		if (i)
-			buf_put(&b, ",", 1);
-		buf_puts(&b, ids[i]);
+			lw_buf_append(&b, ",", 1);
+		lw_buf_puts(&b, ids[i]);
 	}
-	if (b.d == NULL)
-		buf_puts(&b, "");
-	if (b.oom)
-	{
-		buf_free(&b);
-		return NULL;
-	}
-	return b.d;
+	if (b.data == NULL)
+		lw_buf_puts(&b, "");
+	return b.data;
 }
 
 static void
@@ -408,7 +345,7 @@ lw_store_open(const char *conninfo, char *msg, size_t msgsz)
 		PQsetClientEncoding(st->conn, "UTF8") != 0 ||
 		exec(st, "temp tables", temp_tables_sql, 0, NULL) < 0)
 	{
-		snprintf(msg, msgsz, "%s", st->err[0] ? st->err : "cannot set up the session");
+		snprintf(msg, msgsz, "%s", st->err.message[0] ? st->err.message : "cannot set up the session");
 		lw_store_close(st);
 		return NULL;
 	}
@@ -428,7 +365,7 @@ lw_store_close(lw_store *st)
 const char *
 lw_store_error(const lw_store *st)
 {
-	return st->err;
+	return st->err.message;
 }
 
 bool
@@ -554,25 +491,19 @@ lw_store_run_finish(lw_store *st, long long run_id, const lw_run_end *end)
 	else
 		snprintf(counts, sizeof(counts), "{}");
 	array_literal(&w, end->warnings, end->n_warnings);
-	if (w.oom)
-	{
-		buf_free(&w);
-		set_err(st, "ingest_runs", "out of memory");
-		return -1;
-	}
 	p[0] = id;
 	p[1] = end->status;
 	p[2] = end->user_id;
 	p[3] = counts;
 	p[4] = end->capabilities_json ? end->capabilities_json : "{}";
-	p[5] = w.d;
+	p[5] = w.data;
 	p[6] = end->error;
 	n = exec(st, "ingest_runs update",
 			 "UPDATE listen_wiseer.ingest_runs SET status = $2, user_id = $3,"
 			 " finished_at = GREATEST(pg_catalog.clock_timestamp(), started_at),"
 			 " counts = $4::jsonb, capabilities = $5::jsonb, warnings = $6::text[], error = $7"
 			 " WHERE run_id = $1::bigint", 7, p);
-	buf_free(&w);
+	lw_buf_free(&w);
 	return n < 0 ? -1 : 0;
 }
 
@@ -667,7 +598,7 @@ lw_store_playlists_seen(lw_store *st, const lw_playlist *pl, int n, lw_counts *c
 		copy_bool(&b, pl[i].public_);
 		copy_bool(&b, pl[i].collaborative);
 		copy_int(&b, pl[i].total_items);
-		buf_put(&b, "\n", 1);
+		lw_buf_append(&b, "\n", 1);
 	}
 	if (stage_vacuum(st) < 0 || begin(st) < 0 ||
 		stage_reset(st, "DELETE FROM pg_temp.lw_s_playlists") < 0)
@@ -716,7 +647,7 @@ lw_store_playlists_seen(lw_store *st, const lw_playlist *pl, int n, lw_counts *c
 		c->playlists_seen += n;
 	rc = 0;
 out:
-	buf_free(&b);
+	lw_buf_free(&b);
 	return rc;
 }
 
@@ -782,7 +713,7 @@ stage_track_rows(lw_buf *tb, lw_buf *ab, const lw_track *t)
 	copy_int(tb, t->popularity);
 	copy_str(tb, t->isrc);
 	copy_field(tb, t->artists_present ? "t" : "f", false);
-	buf_put(tb, "\n", 1);
+	lw_buf_append(tb, "\n", 1);
 	for (int i = 0; i < t->n_artists; i++)
 	{
 		char		pos[16];
@@ -792,7 +723,7 @@ stage_track_rows(lw_buf *tb, lw_buf *ab, const lw_track *t)
 		copy_field(ab, pos, false);
 		copy_field(ab, t->artists[i].id, false);
 		copy_field(ab, t->artists[i].name, false);
-		buf_put(ab, "\n", 1);
+		lw_buf_append(ab, "\n", 1);
 	}
 }
 
@@ -947,8 +878,8 @@ lw_store_upsert_item_tracks(lw_store *st, const lw_item *items, int n, lw_counts
 		goto out;
 	rc = 0;
 out:
-	buf_free(&tb);
-	buf_free(&ab);
+	lw_buf_free(&tb);
+	lw_buf_free(&ab);
 	return rc;
 }
 
@@ -977,12 +908,12 @@ lw_store_members_stage(lw_store *st, const lw_item *items, int n)
 		copy_field(&b, items[i].track.id, false);
 		copy_field(&b, items[i].added_at.st == LW_SET ? items[i].added_at.v : NULL, false);
 		copy_field(&b, items[i].added_by.st == LW_SET ? items[i].added_by.v : NULL, false);
-		buf_put(&b, "\n", 1);
+		lw_buf_append(&b, "\n", 1);
 	}
-	if (b.len == 0 && !b.oom)
+	if (b.len == 0)
 		return 0;
 	rc = copy_in(st, "stage members", "COPY pg_temp.lw_s_members FROM STDIN", &b);
-	buf_free(&b);
+	lw_buf_free(&b);
 	return rc;
 }
 
@@ -1062,16 +993,16 @@ stage_liked(lw_store *st, const lw_item *items, int n)
 		copy_field(&b, ord, true);
 		copy_field(&b, items[i].track.id, false);
 		copy_field(&b, items[i].added_at.st == LW_SET ? items[i].added_at.v : NULL, false);
-		buf_put(&b, "\n", 1);
+		lw_buf_append(&b, "\n", 1);
 	}
 	if (stage_reset(st, "DELETE FROM pg_temp.lw_s_liked") < 0)
 	{
-		buf_free(&b);
+		lw_buf_free(&b);
 		return -1;
 	}
-	rc = (b.len == 0 && !b.oom) ? 0
+	rc = b.len == 0 ? 0
 		: copy_in(st, "stage liked", "COPY pg_temp.lw_s_liked FROM STDIN", &b);
-	buf_free(&b);
+	lw_buf_free(&b);
 	return rc;
 }
 
@@ -1182,7 +1113,7 @@ lw_store_liked_finish_full(lw_store *st, lw_counts *c)
 
 static int
 fetch_ids(lw_store *st, const char *what, const char *sql, const char *after, int max,
-		  char ids[][72], int *n)
+		  char ids[][LW_ID_BUF], int *n)
 {
 	char		lim[16];
 	const char *p[2] = {after, lim};
@@ -1194,13 +1125,13 @@ fetch_ids(lw_store *st, const char *what, const char *sql, const char *after, in
 	if (r == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(r) && i < max; i++)
-		snprintf(ids[(*n)++], 72, "%s", PQgetvalue(r, i, 0));
+		snprintf(ids[(*n)++], LW_ID_BUF, "%s", PQgetvalue(r, i, 0));
 	PQclear(r);
 	return 0;
 }
 
 int
-lw_store_artists_to_fetch(lw_store *st, const char *after, int max, char ids[][72], int *n)
+lw_store_artists_to_fetch(lw_store *st, const char *after, int max, char ids[][LW_ID_BUF], int *n)
 {
 	return fetch_ids(st, "artists to fetch",
 					 "SELECT artist_id FROM listen_wiseer.artists"
@@ -1232,7 +1163,7 @@ lw_store_upsert_artists(lw_store *st, const lw_artist *a, int n, lw_counts *c)
 		{
 			arr.len = 0;
 			array_literal(&arr, a[i].genres, a[i].n_genres);
-			copy_field(&b, arr.oom ? NULL : arr.d, false);
+			copy_field(&b, arr.data, false);
 			copy_field(&b, "t", false);
 		}
 		else
@@ -1243,12 +1174,10 @@ lw_store_upsert_artists(lw_store *st, const lw_artist *a, int n, lw_counts *c)
 		}
 		copy_int(&b, pop);
 		copy_int(&b, fol);
-		buf_put(&b, "\n", 1);
+		lw_buf_append(&b, "\n", 1);
 		if (c && !a[i].genres_present)
 			c->artists_without_genres_field++;
 	}
-	if (arr.oom)
-		b.oom = true;
 	if (stage_vacuum(st) < 0 || begin(st) < 0 ||
 		stage_reset(st, "DELETE FROM pg_temp.lw_s_artists") < 0)
 		goto out;
@@ -1281,8 +1210,8 @@ lw_store_upsert_artists(lw_store *st, const lw_artist *a, int n, lw_counts *c)
 		c->artists_loaded += n;
 	rc = 0;
 out:
-	buf_free(&b);
-	buf_free(&arr);
+	lw_buf_free(&b);
+	lw_buf_free(&arr);
 	return rc;
 }
 
@@ -1302,11 +1231,6 @@ stamp_ids(lw_store *st, const char *what, const char *guard_sql, const char *sql
 	if (n == 0)
 		return 0;
 	list = join_ids(ids, n);
-	if (list == NULL)
-	{
-		set_err(st, what, "out of memory");
-		return -1;
-	}
 	p[0] = list;
 	k = query_bool(st, what, guard_sql, 1, p);
 	if (k == 1)
@@ -1330,7 +1254,7 @@ lw_store_artists_mark_fetched(lw_store *st, const char *const *ids, int n)
 /* ---- audio features ----------------------------------------------------------------------- */
 
 int
-lw_store_tracks_without_features(lw_store *st, const char *after, int max, char ids[][72],
+lw_store_tracks_without_features(lw_store *st, const char *after, int max, char ids[][LW_ID_BUF],
 								 int *n)
 {
 	return fetch_ids(st, "tracks without features",
@@ -1392,12 +1316,12 @@ lw_store_features_stage(lw_store *st, const lw_features *f, int n)
 		copy_field(&b, f[i].duration_ms.st == LW_SET ? tmp : NULL, false);
 		snprintf(tmp, sizeof(tmp), "%lld", f[i].time_signature.v);
 		copy_field(&b, f[i].time_signature.st == LW_SET ? tmp : NULL, false);
-		buf_put(&b, "\n", 1);
+		lw_buf_append(&b, "\n", 1);
 	}
-	if (b.len == 0 && !b.oom)
+	if (b.len == 0)
 		return 0;
 	rc = copy_in(st, "stage features", "COPY pg_temp.lw_s_features FROM STDIN", &b);
-	buf_free(&b);
+	lw_buf_free(&b);
 	return rc;
 }
 

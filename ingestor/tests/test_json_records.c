@@ -447,7 +447,7 @@ LW_TEST(features_batch_with_nulls)
 	lw_spotify	sp;
 	lw_counts	c = {0};
 	feat_sink	s = {0};
-	lw_sp_error e;
+	lw_error	e;
 	const char *ids[] = {"a1", "a2", "a3", "a4"};
 
 	memset(&sp, 0, sizeof(sp));

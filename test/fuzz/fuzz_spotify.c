@@ -84,7 +84,7 @@ fake_fetch(void *ctx, const char *path_or_url, json_t **out, lw_api_result *res)
 		if (r == NULL)
 		{
 			res->status = LW_API_FAILED;
-			snprintf(res->message, sizeof(res->message), "no more responses");
+			snprintf(res->error.message, sizeof(res->error.message), "no more responses");
 			return -1;
 		}
 	}
@@ -94,7 +94,7 @@ fake_fetch(void *ctx, const char *path_or_url, json_t **out, lw_api_result *res)
 	if (json_is_integer(st))
 	{
 		res->status = LW_API_HTTP_ERROR;
-		res->http_status = (long) json_integer_value(st);
+		res->error.http_status = (long) json_integer_value(st);
 		return -1;
 	}
 	if (json_is_null(r))
@@ -103,7 +103,7 @@ fake_fetch(void *ctx, const char *path_or_url, json_t **out, lw_api_result *res)
 		return 0;
 	}
 	res->status = LW_API_OK;
-	res->http_status = 200;
+	res->error.http_status = 200;
 	*out = json_incref(r);
 	return 0;
 }
@@ -259,7 +259,7 @@ walk_all(json_t *doc, lw_counts *c)
 		"4uLU6hMCjMI75M1A2tKUQC", "0OdUWJ0sBjDrqHygGUXeCF", "6rqhFgbbKwnb9MLmUQDhG6"
 	};
 	lw_spotify	sp;
-	lw_sp_error err;
+	lw_error	err;
 	feed		f;
 	int			done;
 
