@@ -103,23 +103,52 @@ valid_release_date(const char *s)
 
 /* ---- typed getters: absent / null / value / wrong type (-> absent, counted) ---------------- */
 
+/*
+ * The value at key when it is of the wanted kind (a json_is_* test): *st = LW_SET. NULL with
+ * *st = LW_NULL for null, LW_ABSENT when missing or of another kind (counted in bad_fields).
+ */
+static json_t *
+typed_field(const json_t *obj, const char *key, int (*is_kind) (const json_t *), lw_state *st,
+			lw_counts *c)
+{
+	json_t	   *v = json_object_get(obj, key);
+
+	*st = LW_ABSENT;
+	if (v == NULL)
+		return NULL;
+	if (json_is_null(v))
+	{
+		*st = LW_NULL;
+		return NULL;
+	}
+	if (!is_kind(v))
+	{
+		bad_field(c);
+		return NULL;
+	}
+	*st = LW_SET;
+	return v;
+}
+
+/* jansson's json_is_* are macros: functions for typed_field */
+static int
+is_string(const json_t *v)
+{
+	return json_is_string(v);
+}
+
+static int
+is_boolean(const json_t *v)
+{
+	return json_is_boolean(v);
+}
+
 static lw_str
 get_str(const json_t *obj, const char *key, lw_counts *c)
 {
-	lw_str		r = {LW_ABSENT, NULL};
-	json_t	   *v = json_object_get(obj, key);
+	lw_str		r;				/* typed_field sets r.st */
 
-	if (v == NULL)
-		return r;
-	if (json_is_null(v))
-		r.st = LW_NULL;
-	else if (json_is_string(v))
-	{
-		r.st = LW_SET;
-		r.v = json_string_value(v);
-	}
-	else
-		bad_field(c);
+	r.v = json_string_value(typed_field(obj, key, is_string, &r.st, c));	/* NULL-safe */
 	return r;
 }
 
@@ -208,20 +237,9 @@ get_int(const json_t *obj, const char *key, long long lo, long long hi, lw_count
 static lw_bool
 get_bool(const json_t *obj, const char *key, lw_counts *c)
 {
-	lw_bool		r = {LW_ABSENT, false};
-	json_t	   *v = json_object_get(obj, key);
+	lw_bool		r;
 
-	if (v == NULL)
-		return r;
-	if (json_is_null(v))
-		r.st = LW_NULL;
-	else if (json_is_boolean(v))
-	{
-		r.st = LW_SET;
-		r.v = json_is_true(v);
-	}
-	else
-		bad_field(c);
+	r.v = json_is_true(typed_field(obj, key, is_boolean, &r.st, c)) ? true : false;
 	return r;
 }
 
@@ -245,6 +263,17 @@ static bool
 str_prefix(const char *s, const char *prefix)
 {
 	return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * The start of every parser of an object with an id: zero the record (size bytes at out), then
+ * the id. NULL when obj is not an object or has no valid id.
+ */
+static const char *
+object_id(const json_t *obj, void *out, size_t size)
+{
+	memset(out, 0, size);
+	return json_is_object(obj) ? get_id(obj, "id", NULL) : NULL;
 }
 
 /* ---- parsers ------------------------------------------------------------------------------ */
@@ -424,10 +453,7 @@ lw_sp_parse_playlist(const json_t *obj, lw_playlist *out, lw_counts *counts)
 	json_t	   *owner;
 	json_t	   *tot;
 
-	memset(out, 0, sizeof(*out));
-	if (!json_is_object(obj))
-		return -1;
-	out->id = get_id(obj, "id", NULL);
+	out->id = object_id(obj, out, sizeof(*out));
 	if (out->id == NULL)
 		return -1;
 	out->name = get_text(obj, "name", LW_MAX_NAME_BYTES, counts);
@@ -465,18 +491,15 @@ lw_sp_parse_playlist(const json_t *obj, lw_playlist *out, lw_counts *counts)
 int
 lw_sp_parse_artist(const json_t *obj, lw_artist *out, lw_counts *counts)
 {
-	json_t	   *g;
-	json_t	   *f;
+	/* NULL when obj is not an object */
+	json_t	   *f = json_object_get(obj, "followers");
+	json_t	   *g = json_object_get(obj, "genres");
 
-	memset(out, 0, sizeof(*out));
-	if (!json_is_object(obj))
-		return -1;
-	out->id = get_id(obj, "id", NULL);
+	out->id = object_id(obj, out, sizeof(*out));
 	if (out->id == NULL)
 		return -1;
 	out->name = get_text(obj, "name", LW_MAX_NAME_BYTES, counts);
 	out->popularity = get_int(obj, "popularity", 0, 100, counts);
-	f = json_object_get(obj, "followers");
 	if (f && json_is_object(f))
 		out->followers = get_int(f, "total", 0, LLONG_MAX, counts);
 	else if (f && json_is_null(f))
@@ -484,7 +507,6 @@ lw_sp_parse_artist(const json_t *obj, lw_artist *out, lw_counts *counts)
 	else if (f)
 		bad_field(counts);
 
-	g = json_object_get(obj, "genres");
 	if (g && json_is_array(g))
 	{
 		size_t		i;

@@ -354,23 +354,42 @@ lw_sp_liked(lw_spotify *sp, lw_items_cb cb, void *ctx, lw_error *err)
 	return walk(sp, "/me/tracks?limit=50", items_page, &c, err);
 }
 
-/* "/prefix?ids=a,b,c" into a malloc'ed string; ids are validated base-62. */
-static char *
-ids_path(const char *prefix, const char *const *ids, int n)
+/*
+ * One batch request: GET prefix?ids=a,b,c (1..max validated base-62 ids, noun naming them in
+ * messages) and find the array named key in the answer. On LW_SP_OK *root holds the answer
+ * (json_decref it) and *arr the array inside it.
+ */
+static lw_sp_status
+get_batch(lw_spotify *sp, const char *prefix, const char *const *ids, int n, int max,
+		  const char *noun, const char *key, json_t **root, json_t **arr, lw_error *err)
 {
-	size_t		len = strlen(prefix) + 8;
-	char	   *s;
-	char	   *p;
+	lw_buf		path = {0};
+	lw_sp_status st;
+	char		msg[160];
 
+	*root = NULL;
+	*arr = NULL;
+	if (n > max)
+	{
+		snprintf(msg, sizeof(msg), "too many %s ids for one request", noun);
+		return set_err(err, LW_SP_FAILED, 0, msg);
+	}
+	lw_buf_printf(&path, "%s?ids=", prefix);
 	for (int i = 0; i < n; i++)
-		len += strlen(ids[i]) + 1;
-	s = malloc(len);
-	if (s == NULL)
-		return NULL;
-	p = s + sprintf(s, "%s?ids=", prefix);
-	for (int i = 0; i < n; i++)
-		p += sprintf(p, "%s%s", i ? "," : "", ids[i]);
-	return s;
+		lw_buf_printf(&path, "%s%s", i ? "," : "", ids[i]);
+	st = get(sp, path.data, root, err);
+	lw_buf_free(&path);
+	if (st != LW_SP_OK)
+		return st;
+	*arr = json_object_get(*root, key);
+	if (!json_is_array(*arr))
+	{
+		json_decref(*root);
+		*root = NULL;
+		snprintf(msg, sizeof(msg), "%s answered without an \"%s\" array", prefix, key);
+		return set_err(err, LW_SP_FAILED, 200, msg);
+	}
+	return LW_SP_OK;
 }
 
 static lw_sp_status
@@ -412,27 +431,16 @@ lw_sp_status
 lw_sp_artists(lw_spotify *sp, const char *const *ids, int n, lw_artists_cb cb, void *ctx,
 			  lw_error *err)
 {
-	char	   *path;
 	json_t	   *root;
 	json_t	   *arr;
 	lw_sp_status st;
 
 	if (n <= 0)
 		return LW_SP_OK;
-	if (n > 50)
-		return set_err(err, LW_SP_FAILED, 0, "too many artist ids for one request");
-	path = ids_path("/artists", ids, n);
-	if (path == NULL)
-		return set_err(err, LW_SP_FAILED, 0, "out of memory");
-	st = get(sp, path, &root, err);
-	free(path);
+	st = get_batch(sp, "/artists", ids, n, 50, "artist", "artists", &root, &arr, err);
 	if (st != LW_SP_OK)
 		return st;
-	arr = json_object_get(root, "artists");
-	if (!json_is_array(arr))
-		st = set_err(err, LW_SP_FAILED, 200, "/artists answered without an \"artists\" array");
-	else
-		st = artists_from_array(sp, arr, cb, ctx, err);
+	st = artists_from_array(sp, arr, cb, ctx, err);
 	json_decref(root);
 	return st;
 }
@@ -487,7 +495,6 @@ lw_sp_status
 lw_sp_audio_features(lw_spotify *sp, const char *const *ids, int n, lw_features_cb cb,
 					 void *ctx, lw_error *err)
 {
-	char	   *path;
 	json_t	   *root;
 	json_t	   *arr;
 	lw_features *f;
@@ -498,22 +505,10 @@ lw_sp_audio_features(lw_spotify *sp, const char *const *ids, int n, lw_features_
 
 	if (n <= 0)
 		return LW_SP_OK;
-	if (n > 100)
-		return set_err(err, LW_SP_FAILED, 0, "too many track ids for one request");
-	path = ids_path("/audio-features", ids, n);
-	if (path == NULL)
-		return set_err(err, LW_SP_FAILED, 0, "out of memory");
-	st = get(sp, path, &root, err);
-	free(path);
+	st = get_batch(sp, "/audio-features", ids, n, 100, "track", "audio_features", &root, &arr,
+				   err);
 	if (st != LW_SP_OK)
 		return st;
-	arr = json_object_get(root, "audio_features");
-	if (!json_is_array(arr))
-	{
-		json_decref(root);
-		return set_err(err, LW_SP_FAILED, 200,
-					   "/audio-features answered without an \"audio_features\" array");
-	}
 	m = json_array_size(arr);
 	f = calloc(m ? m : 1, sizeof(*f));
 	if (f == NULL)

@@ -356,8 +356,7 @@ LW_TEST(client_credentials)
 int
 main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/lw-apitest-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (lw_test_mkdtemp(dir, sizeof(dir), "apitest") < 0)
 		return 2;
 	LW_RUN(ok_and_paths);
 	LW_RUN(next_url_guard);
@@ -367,12 +366,6 @@ main(void)
 	LW_RUN(proactive_refresh_on_open);
 	LW_RUN(errors_map_to_results);
 	LW_RUN(client_credentials);
-	{
-		char		cmd[100];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("warning: could not remove %s\n", dir);
-	}
+	lw_test_rmdir(dir);
 	LW_TEST_END();
 }

@@ -11,22 +11,21 @@ static char dir[64];
 
 LW_TEST(parse_request)
 {
+	/* accepted: head, redirect path, the query handed back */
+	static const char *const ok[][3] = {
+		{"GET /callback?code=AQ&state=S HTTP/1.1\r\nHost: x\r\n\r\n", "/callback", "code=AQ&state=S"},
+		{"GET /callback HTTP/1.1\r\n\r\n", "/callback", ""},
+		{"GET /callback? HTTP/1.0\n\n", "/callback", ""},
+		{"GET /?code=1 HTTP/1.1\r\n\r\n", "/", "code=1"},	/* a redirect URI without a path */
+	};
 	char	   *q = (char *) "unset";
 
-	CHECK_INT(lw_callback_parse_request("GET /callback?code=AQ&state=S HTTP/1.1\r\nHost: x\r\n\r\n",
-										"/callback", &q), 1);
-	CHECK_STR(q, "code=AQ&state=S");
-	free(q);
-	CHECK_INT(lw_callback_parse_request("GET /callback HTTP/1.1\r\n\r\n", "/callback", &q), 1);
-	CHECK_STR(q, "");
-	free(q);
-	CHECK_INT(lw_callback_parse_request("GET /callback? HTTP/1.0\n\n", "/callback", &q), 1);
-	CHECK_STR(q, "");
-	free(q);
-	/* the root path of a redirect URI without one */
-	CHECK_INT(lw_callback_parse_request("GET /?code=1 HTTP/1.1\r\n\r\n", "/", &q), 1);
-	CHECK_STR(q, "code=1");
-	free(q);
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+	{
+		CHECK_INT(lw_callback_parse_request(ok[i][0], ok[i][1], &q), 1);
+		CHECK_STR(q, ok[i][2]);
+		free(q);
+	}
 
 	/* other paths, methods and shapes: 404, no query */
 	CHECK_INT(lw_callback_parse_request("GET /favicon.ico HTTP/1.1\r\n\r\n", "/callback", &q), 0);
@@ -59,6 +58,18 @@ LW_TEST(is_loopback)
 	CHECK(!lw_callback_is_loopback("http://127.0.0.1/callback"));
 	CHECK(!lw_callback_is_loopback("http://127.0.0.1:0/callback"));
 	CHECK(!lw_callback_is_loopback("http://127.0.0.1:65536/callback"));
+}
+
+/* What the browser child wrote ("" if nothing). */
+static void
+read_all(const char *path, char *buf, size_t size)
+{
+	FILE	   *f = fopen(path, "r");
+	size_t		n = f ? fread(buf, 1, size - 1, f) : 0;
+
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
 }
 
 /* Child: play the browser against the listener: a stray request, then the real callback. */
@@ -130,13 +141,9 @@ LW_TEST(callback_listener)
 	free(query);
 	waitpid(pid, &st, 0);
 	{
-		FILE	   *f = fopen(outp, "r");
-		char		all[16384] = "";
-		size_t		n = f ? fread(all, 1, sizeof(all) - 1, f) : 0;
+		char		all[16384];
 
-		all[n] = '\0';
-		if (f)
-			fclose(f);
+		read_all(outp, all, sizeof(all));
 		CHECK(strncmp(all, "HTTP/1.1 404", 12) == 0);
 		CHECK(strstr(all, "=== END\nHTTP/1.1 200 OK") != NULL);
 		CHECK(strstr(all, "text/html") != NULL);
@@ -149,13 +156,9 @@ LW_TEST(callback_listener)
 	free(query);
 	waitpid(pid, &st, 0);
 	{
-		FILE	   *f = fopen(outp, "r");
-		char		all[16384] = "";
-		size_t		n = f ? fread(all, 1, sizeof(all) - 1, f) : 0;
+		char		all[16384];
 
-		all[n] = '\0';
-		if (f)
-			fclose(f);
+		read_all(outp, all, sizeof(all));
 		CHECK(strstr(all, "=== END\nHTTP/1.1 400") != NULL);
 		CHECK(strstr(all, "login failed") != NULL);
 	}
@@ -211,19 +214,12 @@ LW_TEST(deliver_to_own_listener)
 int
 main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/lw-cbtest-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (lw_test_mkdtemp(dir, sizeof(dir), "cbtest") < 0)
 		return 2;
 	LW_RUN(parse_request);
 	LW_RUN(is_loopback);
 	LW_RUN(callback_listener);
 	LW_RUN(deliver_to_own_listener);
-	{
-		char		cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("warning: could not remove %s\n", dir);
-	}
+	lw_test_rmdir(dir);
 	LW_TEST_END();
 }

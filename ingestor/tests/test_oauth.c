@@ -419,8 +419,7 @@ LW_TEST(env_refresh_token)
 int
 main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/lw-oauthtest-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (lw_test_mkdtemp(dir, sizeof(dir), "oauthtest") < 0)
 		return 2;
 	LW_RUN(pkce_rfc7636_vector);
 	LW_RUN(pkce_generate);
@@ -433,12 +432,6 @@ main(void)
 	LW_RUN(refresh_saves_rotated_token);
 	LW_RUN(no_refresh_when_fresh_or_already_refreshed);
 	LW_RUN(env_refresh_token);
-	{
-		char		cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("warning: could not remove %s\n", dir);
-	}
+	lw_test_rmdir(dir);
 	LW_TEST_END();
 }
