@@ -280,6 +280,98 @@ notice_quiet(void *arg, const char *message)
 	lw_log_debug("database: %.*s", (int) strcspn(message, "\n"), message);
 }
 
+/*
+ * Stamps: a timestamptz column set to now() once, on rows where it is still NULL. One table
+ * describes each; stamp_ids() stamps the rows whose ids are given, stamp_unseen() the rows a
+ * complete listing did not contain (their keys absent from a session stage table).
+ */
+typedef struct stamp
+{
+	const char *what;			/* for messages */
+	const char *table;			/* schema-qualified */
+	const char *key;			/* key column, also the stage table's */
+	const char *column;			/* the column stamped */
+	const char *stage;			/* stamp_unseen: the stage of keys seen */
+} stamp;
+
+static const stamp stamp_artists_fetched =
+{"artists fetched", "listen_wiseer.artists", "artist_id", "genres_fetched_at", NULL};
+static const stamp stamp_features_checked =
+{"features checked", "listen_wiseer.tracks", "track_id", "features_checked_at", NULL};
+static const stamp stamp_unfollowed =
+{"unfollowed playlists", "listen_wiseer.playlists", "playlist_id", "unfollowed_at",
+"pg_temp.lw_s_seen"};
+static const stamp stamp_liked_removed =
+{"liked removed", "listen_wiseer.liked_tracks", "track_id", "removed_at",
+"pg_temp.lw_s_liked_all"};
+
+/* 1 if the query returns true, 0 if false, -1 on error */
+static int
+query_bool(lw_store *st, const char *what, const char *sql, int np, const char *const *p)
+{
+	PGresult   *r = run(st, what, sql, np, p);
+	int			v;
+
+	if (r == NULL)
+		return -1;
+	v = PQntuples(r) > 0 && PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	return v;
+}
+
+/*
+ * Stamp the rows whose ids are given. The UPDATE runs only when a row is left to stamp, so a
+ * no-change sync fires no statement trigger.
+ */
+static int
+stamp_ids(lw_store *st, const stamp *s, const char *const *ids, int n)
+{
+	lw_buf		where = {0};
+	lw_buf		sql = {0};
+	char	   *list;
+	const char *p[1];
+	long		k;
+
+	if (n == 0)
+		return 0;
+	list = join_ids(ids, n);
+	p[0] = list;
+	lw_buf_printf(&where, " WHERE %s = ANY (pg_catalog.string_to_array($1, ',')) AND %s IS NULL",
+				  s->key, s->column);
+	lw_buf_printf(&sql, "SELECT EXISTS (SELECT 1 FROM %s%s)", s->table, where.data);
+	k = query_bool(st, s->what, sql.data, 1, p);
+	if (k == 1)
+	{
+		sql.len = 0;
+		lw_buf_printf(&sql, "UPDATE %s SET %s = pg_catalog.now()%s", s->table, s->column,
+					  where.data);
+		k = exec(st, s->what, sql.data, 1, p);
+	}
+	lw_buf_free(&where);
+	lw_buf_free(&sql);
+	free(list);
+	return k < 0 ? -1 : 0;
+}
+
+/* After a complete listing: stamp the rows not in s->stage. Adds the count to *counter. */
+static int
+stamp_unseen(lw_store *st, const stamp *s, long *counter)
+{
+	lw_buf		sql = {0};
+	long		n;
+
+	lw_buf_printf(&sql, "UPDATE %s t SET %s = pg_catalog.now() WHERE t.%s IS NULL AND NOT EXISTS"
+				  " (SELECT 1 FROM %s s WHERE s.%s = t.%s)",
+				  s->table, s->column, s->column, s->stage, s->key, s->key);
+	n = exec(st, s->what, sql.data, 0, NULL);
+	lw_buf_free(&sql);
+	if (n < 0)
+		return -1;
+	if (counter)
+		*counter += n;
+	return 0;
+}
+
 /* ---- connection, lock, schema ------------------------------------------------------------- */
 
 static const char *const temp_tables_sql =
@@ -654,17 +746,7 @@ out:
 int
 lw_store_playlists_mark_unfollowed(lw_store *st, lw_counts *c)
 {
-	long		n = exec(st, "unfollowed playlists",
-						 "UPDATE listen_wiseer.playlists p SET unfollowed_at = pg_catalog.now()"
-						 " WHERE p.unfollowed_at IS NULL AND NOT EXISTS"
-						 " (SELECT 1 FROM pg_temp.lw_s_seen s WHERE s.playlist_id = p.playlist_id)",
-						 0, NULL);
-
-	if (n < 0)
-		return -1;
-	if (c)
-		c->playlists_unfollowed += n;
-	return 0;
+	return stamp_unseen(st, &stamp_unfollowed, c ? &c->playlists_unfollowed : NULL);
 }
 
 int
@@ -725,20 +807,6 @@ stage_track_rows(lw_buf *tb, lw_buf *ab, const lw_track *t)
 		copy_field(ab, t->artists[i].name, false);
 		lw_buf_append(ab, "\n", 1);
 	}
-}
-
-/* 1 if the query returns true, 0 if false, -1 on error */
-static int
-query_bool(lw_store *st, const char *what, const char *sql, int np, const char *const *p)
-{
-	PGresult   *r = run(st, what, sql, np, p);
-	int			v;
-
-	if (r == NULL)
-		return -1;
-	v = PQntuples(r) > 0 && PQgetvalue(r, 0, 0)[0] == 't';
-	PQclear(r);
-	return v;
 }
 
 /*
@@ -1096,17 +1164,7 @@ lw_store_liked_begin_full(lw_store *st)
 int
 lw_store_liked_finish_full(lw_store *st, lw_counts *c)
 {
-	long		n = exec(st, "liked removed",
-						 "UPDATE listen_wiseer.liked_tracks l SET removed_at = pg_catalog.now()"
-						 " WHERE l.removed_at IS NULL AND NOT EXISTS"
-						 " (SELECT 1 FROM pg_temp.lw_s_liked_all a WHERE a.track_id = l.track_id)",
-						 0, NULL);
-
-	if (n < 0)
-		return -1;
-	if (c)
-		c->liked_removed += n;
-	return 0;
+	return stamp_unseen(st, &stamp_liked_removed, c ? &c->liked_removed : NULL);
 }
 
 /* ---- artists ------------------------------------------------------------------------------ */
@@ -1215,40 +1273,10 @@ out:
 	return rc;
 }
 
-/*
- * Stamp "now" on the rows whose ids are given: sql takes the ids as $1, a comma-joined list.
- * The UPDATE runs only when guard_sql (same $1) says a row is left to stamp, so a no-change
- * sync fires no statement trigger.
- */
-static int
-stamp_ids(lw_store *st, const char *what, const char *guard_sql, const char *sql,
-		  const char *const *ids, int n)
-{
-	char	   *list;
-	const char *p[1];
-	long		k;
-
-	if (n == 0)
-		return 0;
-	list = join_ids(ids, n);
-	p[0] = list;
-	k = query_bool(st, what, guard_sql, 1, p);
-	if (k == 1)
-		k = exec(st, what, sql, 1, p);
-	free(list);
-	return k < 0 ? -1 : 0;
-}
-
 int
 lw_store_artists_mark_fetched(lw_store *st, const char *const *ids, int n)
 {
-	return stamp_ids(st, "artists fetched",
-					 "SELECT EXISTS (SELECT 1 FROM listen_wiseer.artists"
-					 " WHERE artist_id = ANY (pg_catalog.string_to_array($1, ','))"
-					 " AND genres_fetched_at IS NULL)",
-					 "UPDATE listen_wiseer.artists SET genres_fetched_at = pg_catalog.now()"
-					 " WHERE artist_id = ANY (pg_catalog.string_to_array($1, ','))"
-					 " AND genres_fetched_at IS NULL", ids, n);
+	return stamp_ids(st, &stamp_artists_fetched, ids, n);
 }
 
 /* ---- audio features ----------------------------------------------------------------------- */
@@ -1268,13 +1296,7 @@ lw_store_tracks_without_features(lw_store *st, const char *after, int max, char 
 int
 lw_store_features_mark_checked(lw_store *st, const char *const *ids, int n)
 {
-	return stamp_ids(st, "features checked",
-					 "SELECT EXISTS (SELECT 1 FROM listen_wiseer.tracks"
-					 " WHERE track_id = ANY (pg_catalog.string_to_array($1, ','))"
-					 " AND features_checked_at IS NULL)",
-					 "UPDATE listen_wiseer.tracks SET features_checked_at = pg_catalog.now()"
-					 " WHERE track_id = ANY (pg_catalog.string_to_array($1, ','))"
-					 " AND features_checked_at IS NULL", ids, n);
+	return stamp_ids(st, &stamp_features_checked, ids, n);
 }
 
 int
