@@ -372,6 +372,58 @@ stamp_unseen(lw_store *st, const stamp *s, long *counter)
 	return 0;
 }
 
+/*
+ * Updates of library rows from a stage whose columns come in pairs (col, col_p: "the response
+ * carried this field"): a column changes only when its field was present, and a row is written
+ * only when something present differs. One description per table.
+ */
+typedef struct present_merge
+{
+	const char *what;			/* for messages */
+	const char *table;			/* schema-qualified */
+	const char *key;
+	const char *stage;
+	const char *const *cols;	/* NULL-terminated; the stage has col and col_p for each */
+	const char *also_set;		/* more SET items, or NULL */
+	const char *also_changed;	/* another reason to write the row (t = the table), or NULL */
+} present_merge;
+
+static const char *const playlist_cols[] = {"name", "owner_id", "owner_name", "description",
+"public", "collaborative", "total_items", NULL};
+static const present_merge playlists_update =
+{"playlists update", "listen_wiseer.playlists", "playlist_id", "pg_temp.lw_s_playlists",
+	playlist_cols, "unfollowed_at = NULL", "t.unfollowed_at IS NOT NULL"};
+
+static const char *const track_cols[] = {"name", "album_id", "album_name", "release_date",
+"release_date_precision", "duration_ms", "explicit", "popularity", "isrc", NULL};
+static const present_merge tracks_update =
+{"tracks update", "listen_wiseer.tracks", "track_id", "pg_temp.lw_s_tracks",
+	track_cols, "updated_at = pg_catalog.now()", NULL};
+
+/* Run the UPDATE described by m (first staged row of each key wins). Rows updated, or -1. */
+static long
+update_present(lw_store *st, const present_merge *m)
+{
+	lw_buf		sql = {0};
+	long		n;
+
+	lw_buf_printf(&sql, "UPDATE %s t SET", m->table);
+	for (const char *const *c = m->cols; *c; c++)
+		lw_buf_printf(&sql, " %s = CASE WHEN s.%s_p THEN s.%s ELSE t.%s END,", *c, *c, *c, *c);
+	lw_buf_printf(&sql, " %s FROM (SELECT DISTINCT ON (%s) * FROM %s ORDER BY %s) s"
+				  " WHERE t.%s = s.%s AND (", m->also_set, m->key, m->stage, m->key,
+				  m->key, m->key);
+	for (const char *const *c = m->cols; *c; c++)
+		lw_buf_printf(&sql, "%s(s.%s_p AND t.%s IS DISTINCT FROM s.%s)",
+					  c == m->cols ? "" : " OR ", *c, *c, *c);
+	if (m->also_changed)
+		lw_buf_printf(&sql, " OR %s", m->also_changed);
+	lw_buf_puts(&sql, ")");
+	n = exec(st, m->what, sql.data, 0, NULL);
+	lw_buf_free(&sql);
+	return n;
+}
+
 /* ---- connection, lock, schema ------------------------------------------------------------- */
 
 static const char *const temp_tables_sql =
@@ -703,27 +755,7 @@ lw_store_playlists_seen(lw_store *st, const lw_playlist *pl, int n, lw_counts *c
 			 " FROM pg_temp.lw_s_playlists ORDER BY playlist_id"
 			 " ON CONFLICT (playlist_id) DO NOTHING", 0, NULL) < 0)
 		goto out;
-	if (exec(st, "playlists update",
-			 "UPDATE listen_wiseer.playlists p SET"
-			 " name = CASE WHEN s.name_p THEN s.name ELSE p.name END,"
-			 " owner_id = CASE WHEN s.owner_id_p THEN s.owner_id ELSE p.owner_id END,"
-			 " owner_name = CASE WHEN s.owner_name_p THEN s.owner_name ELSE p.owner_name END,"
-			 " description = CASE WHEN s.description_p THEN s.description ELSE p.description END,"
-			 " public = CASE WHEN s.public_p THEN s.public ELSE p.public END,"
-			 " collaborative = CASE WHEN s.collaborative_p THEN s.collaborative ELSE p.collaborative END,"
-			 " total_items = CASE WHEN s.total_items_p THEN s.total_items ELSE p.total_items END,"
-			 " unfollowed_at = NULL"
-			 " FROM (SELECT DISTINCT ON (playlist_id) * FROM pg_temp.lw_s_playlists"
-			 "       ORDER BY playlist_id) s"
-			 " WHERE p.playlist_id = s.playlist_id AND ("
-			 "  (s.name_p AND p.name IS DISTINCT FROM s.name)"
-			 "  OR (s.owner_id_p AND p.owner_id IS DISTINCT FROM s.owner_id)"
-			 "  OR (s.owner_name_p AND p.owner_name IS DISTINCT FROM s.owner_name)"
-			 "  OR (s.description_p AND p.description IS DISTINCT FROM s.description)"
-			 "  OR (s.public_p AND p.public IS DISTINCT FROM s.public)"
-			 "  OR (s.collaborative_p AND p.collaborative IS DISTINCT FROM s.collaborative)"
-			 "  OR (s.total_items_p AND p.total_items IS DISTINCT FROM s.total_items)"
-			 "  OR p.unfollowed_at IS NOT NULL)", 0, NULL) < 0)
+	if (update_present(st, &playlists_update) < 0)
 		goto out;
 	if (exec(st, "playlists insert",
 			 "INSERT INTO listen_wiseer.playlists (playlist_id, name, owner_id, owner_name,"
@@ -830,31 +862,7 @@ merge_tracks(lw_store *st, lw_counts *c)
 			 " FROM pg_temp.lw_s_track_artists ORDER BY artist_id, (name IS NULL)"
 			 " ON CONFLICT (artist_id) DO NOTHING", 0, NULL) < 0)
 		return -1;
-	upd = exec(st, "tracks update",
-			   "UPDATE listen_wiseer.tracks t SET"
-			   " name = CASE WHEN s.name_p THEN s.name ELSE t.name END,"
-			   " album_id = CASE WHEN s.album_id_p THEN s.album_id ELSE t.album_id END,"
-			   " album_name = CASE WHEN s.album_name_p THEN s.album_name ELSE t.album_name END,"
-			   " release_date = CASE WHEN s.release_date_p THEN s.release_date ELSE t.release_date END,"
-			   " release_date_precision = CASE WHEN s.release_date_precision_p"
-			   "   THEN s.release_date_precision ELSE t.release_date_precision END,"
-			   " duration_ms = CASE WHEN s.duration_ms_p THEN s.duration_ms ELSE t.duration_ms END,"
-			   " explicit = CASE WHEN s.explicit_p THEN s.explicit ELSE t.explicit END,"
-			   " popularity = CASE WHEN s.popularity_p THEN s.popularity ELSE t.popularity END,"
-			   " isrc = CASE WHEN s.isrc_p THEN s.isrc ELSE t.isrc END,"
-			   " updated_at = pg_catalog.now()"
-			   " FROM (SELECT DISTINCT ON (track_id) * FROM pg_temp.lw_s_tracks ORDER BY track_id) s"
-			   " WHERE t.track_id = s.track_id AND ("
-			   "  (s.name_p AND t.name IS DISTINCT FROM s.name)"
-			   "  OR (s.album_id_p AND t.album_id IS DISTINCT FROM s.album_id)"
-			   "  OR (s.album_name_p AND t.album_name IS DISTINCT FROM s.album_name)"
-			   "  OR (s.release_date_p AND t.release_date IS DISTINCT FROM s.release_date)"
-			   "  OR (s.release_date_precision_p"
-			   "      AND t.release_date_precision IS DISTINCT FROM s.release_date_precision)"
-			   "  OR (s.duration_ms_p AND t.duration_ms IS DISTINCT FROM s.duration_ms)"
-			   "  OR (s.explicit_p AND t.explicit IS DISTINCT FROM s.explicit)"
-			   "  OR (s.popularity_p AND t.popularity IS DISTINCT FROM s.popularity)"
-			   "  OR (s.isrc_p AND t.isrc IS DISTINCT FROM s.isrc))", 0, NULL);
+	upd = update_present(st, &tracks_update);
 	if (upd < 0)
 		return -1;
 	ins = exec(st, "tracks insert",
