@@ -1,5 +1,5 @@
 /*
- * api.h - authenticated client for the Spotify Web API (used by spotify.c).
+ * api.h - authenticated client for the Spotify Web API (used by spotify_walk.c).
  *
  * Owns the access token: loads it from the token file or SPOTIFY_REFRESH_TOKEN, refreshes it
  * proactively when fewer than 60 s remain (under an exclusive lock on the token file, saving a new

@@ -3,7 +3,7 @@
  *
  * Filled by lw_config_load() (main.c); read-only for every other layer. All strings are owned by
  * the struct (freed by lw_config_free()). Flags win over environment variables, which win over
- * defaults. README.md ("lw-ingest") lists every setting.
+ * defaults. docs/reference.md lists every setting.
  */
 #ifndef LW_CONFIG_H
 #define LW_CONFIG_H

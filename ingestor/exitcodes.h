@@ -1,7 +1,7 @@
 /*
  * exitcodes.h - process exit codes of lw-ingest and the error record passed up the layers.
  *
- * The codes are part of the command-line contract (cron mail, scripts); README.md ("lw-ingest")
+ * The codes are part of the command-line contract (cron mail, scripts); docs/reference.md
  * documents them. Keep them stable.
  */
 #ifndef LW_EXITCODES_H

@@ -523,7 +523,8 @@ auto_follow(lw_http *h, const lw_config *cfg, const char *auth_url, lw_error *er
 		goto out;
 	}
 	after = lw_skip_prefix_ci(resp.location, cfg->redirect_uri);
-	if (after == NULL || (*after != '\0' && *after != '?') || !lw_callback_is_loopback(cfg->redirect_uri))
+	if (after == NULL || (*after != '\0' && *after != '?') ||
+		!lw_callback_is_loopback(cfg->redirect_uri))
 	{
 		lw_error_set(err, LW_EXIT_FAILURE,
 					 "auto-follow: the authorize page redirected somewhere other than %s",

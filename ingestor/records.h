@@ -1,5 +1,5 @@
 /*
- * records.h - the plain C records passed from spotify.c (and csv_import.c) to store.c.
+ * records.h - the plain C records passed from spotify_parse.c (and csv_import.c) to store.c.
  *
  * No jansson or libpq types here. Every optional field carries a state, because an upsert must
  * tell "the response did not carry this field" (LW_ABSENT: keep the stored value) from "the

@@ -1,7 +1,7 @@
 /*
  * sync.c - `lw-ingest sync` (the plan is in sync.h).
  *
- * spotify.c produces pages of records, store.c writes them; this file only decides what to
+ * spotify_walk.c produces pages of records, store.c writes them; this file only decides what to
  * fetch, in what order, and how the run ends.
  */
 #include <stdarg.h>

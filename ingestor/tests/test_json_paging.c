@@ -1,4 +1,4 @@
-/* Unit tests: paging objects, the paging guard and the endpoint walkers (spotify.c), fed by a
+/* Unit tests: paging objects, the paging guard and the endpoint walkers (spotify_walk.c), fed by a
  * fake fetch function instead of the network. */
 #include "lw_test.h"
 #include "spotify_walk.h"

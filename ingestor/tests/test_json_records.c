@@ -1,4 +1,4 @@
-/* Unit tests: JSON -> records (spotify.c parsers): tracks, playlist items and liked entries with
+/* Unit tests: JSON -> records (spotify_parse.c): tracks, playlist items and liked entries with
  * every oddity the API sends, playlists, users, artists with and without genres, audio features
  * with null entries. */
 #include "lw_test.h"

@@ -1,4 +1,7 @@
-/* Unit tests: oauth.c (PKCE, state, authorize URL, callback parsing, listener, grants, refresh). */
+/*
+ * Unit tests: oauth.c (PKCE, state, authorize URL, callback parsing, grants, refresh). The
+ * login listener is tested in test_callback_server.c.
+ */
 #include "lw_test.h"
 #include "fake_server.h"
 #include "config.h"

@@ -1,6 +1,7 @@
 /*
- * fuzz_spotify.c - Spotify Web API responses -> records (ingestor/spotify.c, records.c), after
- * the string repair lw_api_get_json applies to every body (textfix.c).
+ * fuzz_spotify.c - Spotify Web API responses -> records (ingestor/spotify_parse.c, records.c)
+ * through the endpoint walkers (spotify_walk.c), after the string repair lw_api_get_json applies
+ * to every body (textfix.c).
  *
  * The input is one JSON document. An array is a sequence of responses, answered in order to
  * the requests of one endpoint walker (so a seed can hold page 1, page 2, ... of a paging
@@ -20,7 +21,7 @@
 
 #include <jansson.h>
 
-#include "spotify.h"
+#include "spotify_walk.h"
 #include "textfix.h"
 #include "fuzz.h"
 
