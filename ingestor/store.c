@@ -161,18 +161,39 @@ run(lw_store *st, const char *what, const char *sql, int nparams, const char *co
 	return r;
 }
 
-/* Run a statement; returns the affected/returned row count or -1. */
+/*
+ * Run a statement and return a number, or -1 on error: with value, the integer in its first
+ * row and column (a count, or EXISTS (...)::int); else the affected/returned row count.
+ */
 static long
-exec(lw_store *st, const char *what, const char *sql, int nparams, const char *const *params)
+run_number(lw_store *st, const char *what, const char *sql, int np, const char *const *p,
+		   bool value)
 {
-	PGresult   *r = run(st, what, sql, nparams, params);
+	PGresult   *r = run(st, what, sql, np, p);
 	long		n;
 
 	if (r == NULL)
 		return -1;
-	n = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : atol(PQcmdTuples(r));
+	if (value)
+		n = atol(PQgetvalue(r, 0, 0));
+	else
+		n = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : atol(PQcmdTuples(r));
 	PQclear(r);
 	return n;
+}
+
+/* Run a statement; returns the affected/returned row count or -1. */
+static long
+exec(lw_store *st, const char *what, const char *sql, int nparams, const char *const *params)
+{
+	return run_number(st, what, sql, nparams, params, false);
+}
+
+/* A query returning one integer; -1 on error. */
+static long
+count_query(lw_store *st, const char *what, const char *sql, int np, const char *const *p)
+{
+	return run_number(st, what, sql, np, p, true);
 }
 
 static int
@@ -289,35 +310,38 @@ typedef struct stamp
 {
 	const char *what;			/* for messages */
 	const char *table;			/* schema-qualified */
-	const char *key;			/* key column, also the stage table's */
+	const char *key;			/* key column (stamp_ids: the ids given are its values) */
 	const char *column;			/* the column stamped */
-	const char *stage;			/* stamp_unseen: the stage of keys seen */
+	/* stamp_unseen only: */
+	const char *stage;			/* table (or subquery) of the rows seen, with the key column */
+	const char *also_match;		/* a second column a stage row must match, or NULL */
+	const char *scope;			/* a condition on t, the rows considered ($1 = param), or NULL */
 } stamp;
 
-static const stamp stamp_artists_fetched =
-{"artists fetched", "listen_wiseer.artists", "artist_id", "genres_fetched_at", NULL};
-static const stamp stamp_features_checked =
-{"features checked", "listen_wiseer.tracks", "track_id", "features_checked_at", NULL};
-static const stamp stamp_unfollowed =
-{"unfollowed playlists", "listen_wiseer.playlists", "playlist_id", "unfollowed_at",
-"pg_temp.lw_s_seen"};
-static const stamp stamp_liked_removed =
-{"liked removed", "listen_wiseer.liked_tracks", "track_id", "removed_at",
-"pg_temp.lw_s_liked_all"};
-
-/* 1 if the query returns true, 0 if false, -1 on error */
-static int
-query_bool(lw_store *st, const char *what, const char *sql, int np, const char *const *p)
-{
-	PGresult   *r = run(st, what, sql, np, p);
-	int			v;
-
-	if (r == NULL)
-		return -1;
-	v = PQntuples(r) > 0 && PQgetvalue(r, 0, 0)[0] == 't';
-	PQclear(r);
-	return v;
-}
+static const stamp stamp_artists_fetched = {
+	.what = "artists fetched", .table = "listen_wiseer.artists", .key = "artist_id",
+	.column = "genres_fetched_at",
+};
+static const stamp stamp_features_checked = {
+	.what = "features checked", .table = "listen_wiseer.tracks", .key = "track_id",
+	.column = "features_checked_at",
+};
+static const stamp stamp_unfollowed = {
+	.what = "unfollowed playlists", .table = "listen_wiseer.playlists", .key = "playlist_id",
+	.column = "unfollowed_at", .stage = "pg_temp.lw_s_seen",
+};
+static const stamp stamp_liked_removed = {
+	.what = "liked removed", .table = "listen_wiseer.liked_tracks", .key = "track_id",
+	.column = "removed_at", .stage = "pg_temp.lw_s_liked_all",
+};
+/* one playlist's rows: the n-th occurrence of a track matches its n-th staged position */
+static const stamp stamp_members_removed = {
+	.what = "membership removed", .table = "listen_wiseer.playlist_tracks", .key = "track_id",
+	.column = "removed_at",
+	.stage = "(SELECT track_id, pg_catalog.row_number() OVER (PARTITION BY track_id"
+	" ORDER BY position) AS occurrence FROM pg_temp.lw_s_members)",
+	.also_match = "occurrence", .scope = "t.playlist_id = $1",
+};
 
 /*
  * Stamp the rows whose ids are given. The UPDATE runs only when a row is left to stamp, so a
@@ -338,8 +362,8 @@ stamp_ids(lw_store *st, const stamp *s, const char *const *ids, int n)
 	p[0] = list;
 	lw_buf_printf(&where, " WHERE %s = ANY (pg_catalog.string_to_array($1, ',')) AND %s IS NULL",
 				  s->key, s->column);
-	lw_buf_printf(&sql, "SELECT EXISTS (SELECT 1 FROM %s%s)", s->table, where.data);
-	k = query_bool(st, s->what, sql.data, 1, p);
+	lw_buf_printf(&sql, "SELECT EXISTS (SELECT 1 FROM %s%s)::int", s->table, where.data);
+	k = count_query(st, s->what, sql.data, 1, p);
 	if (k == 1)
 	{
 		sql.len = 0;
@@ -353,17 +377,25 @@ stamp_ids(lw_store *st, const stamp *s, const char *const *ids, int n)
 	return k < 0 ? -1 : 0;
 }
 
-/* After a complete listing: stamp the rows not in s->stage. Adds the count to *counter. */
+/*
+ * After a complete listing: stamp the rows (within s->scope, param as $1) that are not in
+ * s->stage. Adds the count to *counter (may be NULL).
+ */
 static int
-stamp_unseen(lw_store *st, const stamp *s, long *counter)
+stamp_unseen(lw_store *st, const stamp *s, const char *param, long *counter)
 {
 	lw_buf		sql = {0};
+	const char *p[1] = {param};
 	long		n;
 
-	lw_buf_printf(&sql, "UPDATE %s t SET %s = pg_catalog.now() WHERE t.%s IS NULL AND NOT EXISTS"
-				  " (SELECT 1 FROM %s s WHERE s.%s = t.%s)",
-				  s->table, s->column, s->column, s->stage, s->key, s->key);
-	n = exec(st, s->what, sql.data, 0, NULL);
+	lw_buf_printf(&sql, "UPDATE %s t SET %s = pg_catalog.now() WHERE %s%st.%s IS NULL"
+				  " AND NOT EXISTS (SELECT 1 FROM %s s WHERE s.%s = t.%s",
+				  s->table, s->column, s->scope ? s->scope : "", s->scope ? " AND " : "",
+				  s->column, s->stage, s->key, s->key);
+	if (s->also_match)
+		lw_buf_printf(&sql, " AND s.%s = t.%s", s->also_match, s->also_match);
+	lw_buf_puts(&sql, ")");
+	n = exec(st, s->what, sql.data, s->scope ? 1 : 0, s->scope ? p : NULL);
 	lw_buf_free(&sql);
 	if (n < 0)
 		return -1;
@@ -778,7 +810,7 @@ out:
 int
 lw_store_playlists_mark_unfollowed(lw_store *st, lw_counts *c)
 {
-	return stamp_unseen(st, &stamp_unfollowed, c ? &c->playlists_unfollowed : NULL);
+	return stamp_unseen(st, &stamp_unfollowed, NULL, c ? &c->playlists_unfollowed : NULL);
 }
 
 int
@@ -997,18 +1029,12 @@ int
 lw_store_members_commit(lw_store *st, const char *playlist_id, const char *snap, lw_counts *c)
 {
 	const char *p[2] = {playlist_id, snap};
-	long		removed,
+	long		removed = 0,
 				upserted;
 
 	if (begin(st) < 0)
 		return -1;
-	removed = exec(st, "membership removed",
-				   "UPDATE listen_wiseer.playlist_tracks p SET removed_at = pg_catalog.now()"
-				   " WHERE p.playlist_id = $1 AND p.removed_at IS NULL AND NOT EXISTS"
-				   " (SELECT 1 FROM (SELECT track_id, pg_catalog.row_number() OVER"
-				   "   (PARTITION BY track_id ORDER BY position) AS occ FROM pg_temp.lw_s_members) s"
-				   "  WHERE s.track_id = p.track_id AND s.occ = p.occurrence)", 1, p);
-	if (removed < 0)
+	if (stamp_unseen(st, &stamp_members_removed, playlist_id, &removed) < 0)
 		return -1;
 	upserted = exec(st, "membership upsert",
 					"INSERT INTO listen_wiseer.playlist_tracks AS p"
@@ -1172,7 +1198,7 @@ lw_store_liked_begin_full(lw_store *st)
 int
 lw_store_liked_finish_full(lw_store *st, lw_counts *c)
 {
-	return stamp_unseen(st, &stamp_liked_removed, c ? &c->liked_removed : NULL);
+	return stamp_unseen(st, &stamp_liked_removed, NULL, c ? &c->liked_removed : NULL);
 }
 
 /* ---- artists ------------------------------------------------------------------------------ */
@@ -1353,19 +1379,6 @@ lw_store_features_stage(lw_store *st, const lw_features *f, int n)
 	rc = copy_in(st, "stage features", "COPY pg_temp.lw_s_features FROM STDIN", &b);
 	lw_buf_free(&b);
 	return rc;
-}
-
-static long
-count_query(lw_store *st, const char *what, const char *sql, int np, const char *const *p)
-{
-	PGresult   *r = run(st, what, sql, np, p);
-	long		n;
-
-	if (r == NULL)
-		return -1;
-	n = atol(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	return n;
 }
 
 int
