@@ -78,7 +78,7 @@ bench:
 eval:
 	@./test/eval/run-with-cluster.sh
 
-# The roles lw_reader and lw_ingest in the database PGDATABASE names (README "Roles"); as a superuser.
+# The roles lw_reader and lw_ingest in the database PGDATABASE names (docs/reference.md, "Roles"); as a superuser.
 .PHONY: roles
 roles:
 	psql -X -v ON_ERROR_STOP=1 -f extension/roles.sql

@@ -1,4 +1,4 @@
--- The two roles of README "Security and reliability", for the database this runs in:
+-- The two roles (docs/reference.md, "Roles"), for the database this runs in:
 --   lw_reader  read-only: the library tables and views, recommend(), genre_map(), the
 --              isolation forest.  NOLOGIN: grant it to the logins of people and BI tools
 --              (CREATE ROLE metabase LOGIN PASSWORD '...' IN ROLE lw_reader).
@@ -25,4 +25,4 @@ SELECT listen_wiseer.grant_ingest('lw_ingest');
 -- a session of lw_reader itself cannot write even where a privilege slips through
 ALTER ROLE lw_reader SET default_transaction_read_only = on;
 
-\echo lw_reader and lw_ingest are ready in this database (README: "Roles").
+\echo lw_reader and lw_ingest are ready in this database (docs/reference.md, "Roles").

@@ -77,7 +77,7 @@ help_main(FILE *out)
 			"  LW_WAIT_LOCK=1         sync/import-features wait for another run writing the\n"
 			"                         same database instead of exiting 1\n"
 			"  LW_OVERWRITE=1         import-features: CSV values replace API features\n\n"
-			"%s\n%s\nSee README.md, section 'lw-ingest', for setup against the real Spotify and a cron line.\n",
+			"%s\n%s\nSee README.md ('Your own Spotify library', 'Scheduling: cron') to set up the real Spotify and cron.\n",
 			common_help, exit_help);
 }
 

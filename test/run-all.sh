@@ -70,6 +70,7 @@ suite "genre rules survive pg_dump/pg_restore" checked test/genres/dump_restore.
 suite "isolation forest vs scikit-learn" checked test/sklearn/agreement.sh test/sklearn/agreement.sh
 suite "fuzz targets over their corpus" checked test/fuzz/run.sh test/fuzz/run.sh corpus
 suite "long queries are interruptible (timeout, cancel, memory)" checked test/interrupts/interrupts.py test/interrupts/interrupts.py
+suite "documentation links resolve" checked test/docs/check_links.py test/docs/check_links.py
 
 echo
 if [ "$failed" -gt 0 ]; then

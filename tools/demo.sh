@@ -24,7 +24,7 @@ eval "$(./tools/cluster.sh env)"
 export PGDATABASE=listen_wiseer_demo
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $PGDATABASE" -c "CREATE DATABASE $PGDATABASE" 2>/dev/null
 psql -X -q -c "CREATE EXTENSION listen_wiseer"
-# the reader and ingest roles (README, "Roles"); the sync below runs as lw_ingest
+# the reader and ingest roles (docs/reference.md, "Roles"); the sync below runs as lw_ingest
 psql -X -q -f extension/roles.sql
 
 psql() { command psql -X -q -P pager=off "$@"; }

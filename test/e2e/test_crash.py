@@ -184,7 +184,7 @@ while (kills < KILLS or restarts < RESTARTS) and cycle < 4 * (KILLS + RESTARTS):
         continue
     before = progress()
     if crash_pg:
-        r = subprocess.run([os.path.join(ROOT, "test", "cluster.sh"), "restart-immediate"],
+        r = subprocess.run([os.path.join(ROOT, "tools", "cluster.sh"), "restart-immediate"],
                            capture_output=True, text=True, timeout=120)
         env.eq(r.returncode, 0, "PostgreSQL crash-restart: %s" % r.stderr.strip())
         _, err = p.communicate(timeout=60)
