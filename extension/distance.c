@@ -18,6 +18,28 @@
 #include "feature_vector.h"
 #include "fv_kernels.h"
 
+/*
+ * Distances
+ */
+PG_FUNCTION_INFO_V1(feature_vector_cosine_distance);
+PG_FUNCTION_INFO_V1(feature_vector_euclidean_distance);
+PG_FUNCTION_INFO_V1(float8_array_cosine_distance);
+PG_FUNCTION_INFO_V1(float8_array_euclidean_distance);
+
+/*
+ * Norm and element-wise arithmetic
+ */
+PG_FUNCTION_INFO_V1(feature_vector_norm);
+PG_FUNCTION_INFO_V1(feature_vector_add);
+PG_FUNCTION_INFO_V1(feature_vector_sub);
+
+/*
+ * avg/sum aggregates (parallel: with a combine function)
+ */
+PG_FUNCTION_INFO_V1(feature_vector_accum);
+PG_FUNCTION_INFO_V1(feature_vector_combine);
+PG_FUNCTION_INFO_V1(feature_vector_avg);
+
 const double *
 Float8ArrayElements(ArrayType *array, int *dim)
 {
@@ -43,7 +65,6 @@ Float8ArrayElements(ArrayType *array, int *dim)
 	return values;
 }
 
-PG_FUNCTION_INFO_V1(feature_vector_cosine_distance);
 Datum
 feature_vector_cosine_distance(PG_FUNCTION_ARGS)
 {
@@ -54,7 +75,6 @@ feature_vector_cosine_distance(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(fv_cosine_distance(a->dim, a->x, b->x));
 }
 
-PG_FUNCTION_INFO_V1(feature_vector_euclidean_distance);
 Datum
 feature_vector_euclidean_distance(PG_FUNCTION_ARGS)
 {
@@ -65,7 +85,6 @@ feature_vector_euclidean_distance(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(sqrt(fv_l2_squared(a->dim, a->x, b->x)));
 }
 
-PG_FUNCTION_INFO_V1(float8_array_cosine_distance);
 Datum
 float8_array_cosine_distance(PG_FUNCTION_ARGS)
 {
@@ -78,7 +97,6 @@ float8_array_cosine_distance(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(fv_cosine_distance_f8(da, a, b));
 }
 
-PG_FUNCTION_INFO_V1(float8_array_euclidean_distance);
 Datum
 float8_array_euclidean_distance(PG_FUNCTION_ARGS)
 {
@@ -97,7 +115,6 @@ float8_array_euclidean_distance(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(d);
 }
 
-PG_FUNCTION_INFO_V1(feature_vector_norm);
 Datum
 feature_vector_norm(PG_FUNCTION_ARGS)
 {
@@ -118,7 +135,6 @@ NarrowChecked(double value)
 	return (float) value;
 }
 
-PG_FUNCTION_INFO_V1(feature_vector_add);
 Datum
 feature_vector_add(PG_FUNCTION_ARGS)
 {
@@ -133,7 +149,6 @@ feature_vector_add(PG_FUNCTION_ARGS)
 	PG_RETURN_FEATURE_VECTOR_P(r);
 }
 
-PG_FUNCTION_INFO_V1(feature_vector_sub);
 Datum
 feature_vector_sub(PG_FUNCTION_ARGS)
 {
@@ -177,7 +192,6 @@ MakeState(const double *slots, int nslots)
 	return r;
 }
 
-PG_FUNCTION_INFO_V1(feature_vector_accum);
 Datum
 feature_vector_accum(PG_FUNCTION_ARGS)
 {
@@ -211,7 +225,6 @@ feature_vector_accum(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 
-PG_FUNCTION_INFO_V1(feature_vector_combine);
 Datum
 feature_vector_combine(PG_FUNCTION_ARGS)
 {
@@ -241,7 +254,6 @@ feature_vector_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 
-PG_FUNCTION_INFO_V1(feature_vector_avg);
 Datum
 feature_vector_avg(PG_FUNCTION_ARGS)
 {

@@ -26,6 +26,28 @@
 
 PG_MODULE_MAGIC;
 
+/*
+ * Input/Output routines
+ */
+PG_FUNCTION_INFO_V1(feature_vector_in);
+PG_FUNCTION_INFO_V1(feature_vector_out);
+PG_FUNCTION_INFO_V1(feature_vector_typmod_in);
+PG_FUNCTION_INFO_V1(feature_vector_recv);
+PG_FUNCTION_INFO_V1(feature_vector_send);
+
+/*
+ * Casts
+ */
+PG_FUNCTION_INFO_V1(feature_vector_coerce);
+PG_FUNCTION_INFO_V1(array_to_feature_vector);
+PG_FUNCTION_INFO_V1(feature_vector_to_float4);
+PG_FUNCTION_INFO_V1(feature_vector_to_float8);
+
+/*
+ * Accessors
+ */
+PG_FUNCTION_INFO_V1(feature_vector_dims);
+
 /* Allocate a zeroed vector of dim elements. */
 FeatureVector *
 InitFeatureVector(int dim)
@@ -105,7 +127,6 @@ SyntaxError(const char *input, const char *detail)
 }
 
 /* Text input: "[1, 2.5, -3e-2]"; the parsing is fv_parse() (fv_parse.c), the errors are here. */
-PG_FUNCTION_INFO_V1(feature_vector_in);
 Datum
 feature_vector_in(PG_FUNCTION_ARGS)
 {
@@ -152,7 +173,6 @@ feature_vector_in(PG_FUNCTION_ARGS)
 }
 
 /* Text output: shortest decimal that round-trips, independent of extra_float_digits. */
-PG_FUNCTION_INFO_V1(feature_vector_out);
 Datum
 feature_vector_out(PG_FUNCTION_ARGS)
 {
@@ -173,7 +193,6 @@ feature_vector_out(PG_FUNCTION_ARGS)
 }
 
 /* feature_vector(n): exactly one positive modifier. */
-PG_FUNCTION_INFO_V1(feature_vector_typmod_in);
 Datum
 feature_vector_typmod_in(PG_FUNCTION_ARGS)
 {
@@ -199,7 +218,6 @@ feature_vector_typmod_in(PG_FUNCTION_ARGS)
 }
 
 /* Binary input: int16 dim, int16 reserved (0), dim float4; validated like text. */
-PG_FUNCTION_INFO_V1(feature_vector_recv);
 Datum
 feature_vector_recv(PG_FUNCTION_ARGS)
 {
@@ -227,7 +245,6 @@ feature_vector_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_FEATURE_VECTOR_P(result);
 }
 
-PG_FUNCTION_INFO_V1(feature_vector_send);
 Datum
 feature_vector_send(PG_FUNCTION_ARGS)
 {
@@ -243,7 +260,6 @@ feature_vector_send(PG_FUNCTION_ARGS)
 }
 
 /* Length coercion: feature_vector -> feature_vector(n). */
-PG_FUNCTION_INFO_V1(feature_vector_coerce);
 Datum
 feature_vector_coerce(PG_FUNCTION_ARGS)
 {
@@ -255,7 +271,6 @@ feature_vector_coerce(PG_FUNCTION_ARGS)
 }
 
 /* Casts from integer[], real[], double precision[] and numeric[]. */
-PG_FUNCTION_INFO_V1(array_to_feature_vector);
 Datum
 array_to_feature_vector(PG_FUNCTION_ARGS)
 {
@@ -318,7 +333,6 @@ array_to_feature_vector(PG_FUNCTION_ARGS)
 	PG_RETURN_FEATURE_VECTOR_P(result);
 }
 
-PG_FUNCTION_INFO_V1(feature_vector_to_float4);
 Datum
 feature_vector_to_float4(PG_FUNCTION_ARGS)
 {
@@ -330,7 +344,6 @@ feature_vector_to_float4(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(construct_array(d, v->dim, FLOAT4OID, sizeof(float4), true, TYPALIGN_INT));
 }
 
-PG_FUNCTION_INFO_V1(feature_vector_to_float8);
 Datum
 feature_vector_to_float8(PG_FUNCTION_ARGS)
 {
@@ -342,7 +355,6 @@ feature_vector_to_float8(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(construct_array(d, v->dim, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
-PG_FUNCTION_INFO_V1(feature_vector_dims);
 Datum
 feature_vector_dims(PG_FUNCTION_ARGS)
 {

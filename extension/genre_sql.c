@@ -39,6 +39,27 @@
 
 #include "genre_rules.h"
 
+/*
+ * Mapping one genre
+ */
+PG_FUNCTION_INFO_V1(genre_map);
+PG_FUNCTION_INFO_V1(genre_family);
+PG_FUNCTION_INFO_V1(genre_group);
+PG_FUNCTION_INFO_V1(genre_normalize_sql);
+PG_FUNCTION_INFO_V1(genre_map_explain);
+
+/*
+ * Votes over many genres
+ */
+PG_FUNCTION_INFO_V1(genre_vote);
+PG_FUNCTION_INFO_V1(genre_vote_agg_transfn);
+PG_FUNCTION_INFO_V1(genre_vote_agg_finalfn);
+
+/*
+ * Trigger on the rule tables
+ */
+PG_FUNCTION_INFO_V1(genre_rules_changed);
+
 #define GENRE_SCHEMA "listen_wiseer"
 #define GENRE_NTABLES 4
 static const char *const genre_tables[GENRE_NTABLES] = {
@@ -354,7 +375,6 @@ make_result(FunctionCallInfo fcinfo, const char *const *values, int n)
 }
 
 /* genre_map(genre text, OUT family text, OUT genre_group text) */
-PG_FUNCTION_INFO_V1(genre_map);
 Datum
 genre_map(PG_FUNCTION_ARGS)
 {
@@ -369,7 +389,6 @@ genre_map(PG_FUNCTION_ARGS)
 }
 
 /* genre_family(genre text) -> text */
-PG_FUNCTION_INFO_V1(genre_family);
 Datum
 genre_family(PG_FUNCTION_ARGS)
 {
@@ -383,7 +402,6 @@ genre_family(PG_FUNCTION_ARGS)
 }
 
 /* genre_group(genre text) -> text */
-PG_FUNCTION_INFO_V1(genre_group);
 Datum
 genre_group(PG_FUNCTION_ARGS)
 {
@@ -419,7 +437,6 @@ normalize_text(GenreRuleSet *rs, text *t)
 }
 
 /* genre_normalize(genre text) -> text: what the rules and overrides see */
-PG_FUNCTION_INFO_V1(genre_normalize_sql);
 Datum
 genre_normalize_sql(PG_FUNCTION_ARGS)
 {
@@ -433,7 +450,6 @@ genre_normalize_sql(PG_FUNCTION_ARGS)
  * genre_map_explain(genre text, OUT normalized, OUT family, OUT genre_group,
  *                   OUT source, OUT family_rule, OUT group_rule)
  */
-PG_FUNCTION_INFO_V1(genre_map_explain);
 Datum
 genre_map_explain(PG_FUNCTION_ARGS)
 {
@@ -505,7 +521,6 @@ vote_result(FunctionCallInfo fcinfo, GenreVoter *v, GenreRuleSet *rs)
 }
 
 /* genre_vote(genres text[]) -> genre_vote_result; NULL if nothing maps */
-PG_FUNCTION_INFO_V1(genre_vote);
 Datum
 genre_vote(PG_FUNCTION_ARGS)
 {
@@ -529,7 +544,6 @@ typedef struct VoteState
 	GenreVoter *voter;
 } VoteState;
 
-PG_FUNCTION_INFO_V1(genre_vote_agg_transfn);
 Datum
 genre_vote_agg_transfn(PG_FUNCTION_ARGS)
 {
@@ -560,7 +574,6 @@ genre_vote_agg_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(genre_vote_agg_finalfn);
 Datum
 genre_vote_agg_finalfn(PG_FUNCTION_ARGS)
 {
@@ -578,7 +591,6 @@ genre_vote_agg_finalfn(PG_FUNCTION_ARGS)
  * Statement trigger on the rule tables: tells every backend (this one at
  * the end of the command, the others at commit) that the rules changed.
  */
-PG_FUNCTION_INFO_V1(genre_rules_changed);
 Datum
 genre_rules_changed(PG_FUNCTION_ARGS)
 {

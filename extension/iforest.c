@@ -2,8 +2,8 @@
  * extension/iforest.c
  *
  * The pure isolation forest: RNG, canonical row order, tree building, path
- * lengths and scores.  See iforest.h for the contract and README.md ("Isolation forest") for
- * the algorithm and the decisions behind it.
+ * lengths and scores.  See iforest.h for the contract and
+ * docs/design/isolation-forest.md for the algorithm and the decisions behind it.
  */
 #include "iforest.h"
 

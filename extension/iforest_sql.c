@@ -28,6 +28,36 @@
 #include "feature_vector.h"
 #include "iforest.h"
 
+/*
+ * Window function
+ */
+PG_FUNCTION_INFO_V1(iforest_window_fv);
+PG_FUNCTION_INFO_V1(iforest_window_array);
+
+/*
+ * The isolation_forest_model type: Input/Output routines
+ */
+PG_FUNCTION_INFO_V1(isolation_forest_model_in);
+PG_FUNCTION_INFO_V1(isolation_forest_model_out);
+PG_FUNCTION_INFO_V1(isolation_forest_model_send);
+PG_FUNCTION_INFO_V1(isolation_forest_model_recv);
+
+/*
+ * Aggregate
+ */
+PG_FUNCTION_INFO_V1(iforest_agg_transfn_fv);
+PG_FUNCTION_INFO_V1(iforest_agg_transfn_array);
+PG_FUNCTION_INFO_V1(iforest_agg_combinefn);
+PG_FUNCTION_INFO_V1(iforest_agg_serialfn);
+PG_FUNCTION_INFO_V1(iforest_agg_deserialfn);
+PG_FUNCTION_INFO_V1(iforest_agg_finalfn);
+
+/*
+ * Scoring against a model
+ */
+PG_FUNCTION_INFO_V1(iforest_model_score_fv);
+PG_FUNCTION_INFO_V1(iforest_model_score_array);
+
 /* limits on the parameters (the sample size is bounded by the rows anyway) */
 #define IF_MAX_TREES 10000
 
@@ -357,14 +387,12 @@ window_score(FunctionCallInfo fcinfo, bool is_array)
 	PG_RETURN_FLOAT8(s);
 }
 
-PG_FUNCTION_INFO_V1(iforest_window_fv);
 Datum
 iforest_window_fv(PG_FUNCTION_ARGS)
 {
 	return window_score(fcinfo, false);
 }
 
-PG_FUNCTION_INFO_V1(iforest_window_array);
 Datum
 iforest_window_array(PG_FUNCTION_ARGS)
 {
@@ -757,14 +785,12 @@ model_from_text(const char *text)
 	return m;
 }
 
-PG_FUNCTION_INFO_V1(isolation_forest_model_in);
 Datum
 isolation_forest_model_in(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_POINTER(model_from_text(PG_GETARG_CSTRING(0)));
 }
 
-PG_FUNCTION_INFO_V1(isolation_forest_model_out);
 Datum
 isolation_forest_model_out(PG_FUNCTION_ARGS)
 {
@@ -772,7 +798,6 @@ isolation_forest_model_out(PG_FUNCTION_ARGS)
 }
 
 /* Binary form: the text form as bytes, so both forms round-trip the same way. */
-PG_FUNCTION_INFO_V1(isolation_forest_model_send);
 Datum
 isolation_forest_model_send(PG_FUNCTION_ARGS)
 {
@@ -784,7 +809,6 @@ isolation_forest_model_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-PG_FUNCTION_INFO_V1(isolation_forest_model_recv);
 Datum
 isolation_forest_model_recv(PG_FUNCTION_ARGS)
 {
@@ -877,14 +901,12 @@ agg_transfn(FunctionCallInfo fcinfo, bool is_array)
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(iforest_agg_transfn_fv);
 Datum
 iforest_agg_transfn_fv(PG_FUNCTION_ARGS)
 {
 	return agg_transfn(fcinfo, false);
 }
 
-PG_FUNCTION_INFO_V1(iforest_agg_transfn_array);
 Datum
 iforest_agg_transfn_array(PG_FUNCTION_ARGS)
 {
@@ -896,7 +918,6 @@ iforest_agg_transfn_array(PG_FUNCTION_ARGS)
  * final function puts the rows in canonical order, so the model does not
  * depend on which worker saw which rows.
  */
-PG_FUNCTION_INFO_V1(iforest_agg_combinefn);
 Datum
 iforest_agg_combinefn(PG_FUNCTION_ARGS)
 {
@@ -934,7 +955,6 @@ iforest_agg_combinefn(PG_FUNCTION_ARGS)
 }
 
 /* Serialized state: n_trees, sample_size, seed, dim, n, then n * dim doubles. */
-PG_FUNCTION_INFO_V1(iforest_agg_serialfn);
 Datum
 iforest_agg_serialfn(PG_FUNCTION_ARGS)
 {
@@ -952,7 +972,6 @@ iforest_agg_serialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-PG_FUNCTION_INFO_V1(iforest_agg_deserialfn);
 Datum
 iforest_agg_deserialfn(PG_FUNCTION_ARGS)
 {
@@ -985,7 +1004,6 @@ iforest_agg_deserialfn(PG_FUNCTION_ARGS)
 
 /* Build the forest (the state is left as it is: the final function may run
  * more than once, e.g. as a window aggregate) and return it as a model. */
-PG_FUNCTION_INFO_V1(iforest_agg_finalfn);
 Datum
 iforest_agg_finalfn(PG_FUNCTION_ARGS)
 {
@@ -1086,14 +1104,12 @@ model_score(FunctionCallInfo fcinfo, bool is_array)
 	PG_RETURN_FLOAT8(if_score(&f, x));
 }
 
-PG_FUNCTION_INFO_V1(iforest_model_score_fv);
 Datum
 iforest_model_score_fv(PG_FUNCTION_ARGS)
 {
 	return model_score(fcinfo, false);
 }
 
-PG_FUNCTION_INFO_V1(iforest_model_score_array);
 Datum
 iforest_model_score_array(PG_FUNCTION_ARGS)
 {

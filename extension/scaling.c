@@ -16,7 +16,11 @@
 
 #include "feature_vector.h"
 
+/*
+ * Scaling
+ */
 PG_FUNCTION_INFO_V1(feature_vector_standardize);
+
 Datum
 feature_vector_standardize(PG_FUNCTION_ARGS)
 {

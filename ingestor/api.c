@@ -25,22 +25,6 @@ struct lw_api
 	long		requests;
 };
 
-static lw_http *
-api_http(const lw_config *cfg)
-{
-	lw_http_opts o = {
-		.connect_timeout = cfg->connect_timeout,
-		.request_timeout = cfg->request_timeout,
-		.max_response_bytes = cfg->max_response_bytes,
-		.backoff_ms = cfg->backoff_ms,
-		.max_attempts = cfg->max_attempts,
-		.pace_ms = cfg->pace_ms,
-		.budget_seconds = cfg->budget_seconds,
-	};
-
-	return lw_http_new(&o);
-}
-
 static lw_api *
 api_new(const lw_config *cfg, lw_error *err)
 {
@@ -48,7 +32,11 @@ api_new(const lw_config *cfg, lw_error *err)
 
 	memset(api, 0, sizeof(*api));
 	api->cfg = cfg;
-	api->http = api_http(cfg);
+	{
+		lw_http_opts o = lw_config_http_opts(cfg);
+
+		api->http = lw_http_new(&o);
+	}
 	if (api->http == NULL)
 	{
 		lw_error_set(err, LW_EXIT_FAILURE, "cannot initialise libcurl");
@@ -144,10 +132,10 @@ lw_api_budget_left(const lw_api *api)
 	return lw_http_budget_left(api->http);
 }
 
-int
-lw_api_exit_code(const lw_api_result *res)
+static int
+exit_of_status(lw_api_status st)
 {
-	switch (res->status)
+	switch (st)
 	{
 		case LW_API_OK:
 			return LW_EXIT_OK;
@@ -164,6 +152,12 @@ lw_api_exit_code(const lw_api_result *res)
 	return LW_EXIT_FAILURE;
 }
 
+int
+lw_api_exit_code(const lw_api_result *res)
+{
+	return exit_of_status(res->status);
+}
+
 static void set_result(lw_api_result *res, lw_api_status st, const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
 
@@ -171,30 +165,11 @@ static void
 set_result(lw_api_result *res, lw_api_status st, const char *fmt,...)
 {
 	va_list		ap;
-	va_list		ap2;
-	int			n;
-	char	   *raw;
 
-	/* format in full, then redact (via lw_error_set), then truncate: no half secrets */
 	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	raw = lw_xmalloc(n > 0 ? (size_t) n + 1 : 1);
-	raw[0] = '\0';
-	if (n > 0)
-		vsnprintf(raw, (size_t) n + 1, fmt, ap);
+	lw_error_setv(&res->error, exit_of_status(st), fmt, ap);
 	va_end(ap);
-	{
-		lw_error	e;
-
-		lw_error_set(&e, LW_EXIT_FAILURE, "%s", raw);
-		snprintf(res->message, sizeof(res->message), "%s", e.message);
-	}
-	free(raw);
 	res->status = st;
-	res->rate_limited = st == LW_API_RATE_LIMITED;
-	res->needs_login = st == LW_API_NEEDS_LOGIN;
 }
 
 static lw_api_status
@@ -302,13 +277,13 @@ lw_api_get_json(lw_api *api, const char *path_or_url, json_t **out, lw_api_resul
 		if (lw_http_perform(api->http, &req, &resp) < 0)
 		{
 			api->requests += resp.attempts;
-			res->http_status = resp.status;
+			res->error.http_status = resp.status;
 			set_result(res, LW_API_FAILED, "%s", resp.error);
 			lw_http_response_free(&resp);
 			break;
 		}
 		api->requests += resp.attempts;
-		res->http_status = resp.status;
+		res->error.http_status = resp.status;
 		res->retry_after = resp.retry_after;
 		if (resp.rate_limited)
 		{

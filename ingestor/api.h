@@ -1,5 +1,5 @@
 /*
- * api.h - authenticated client for the Spotify Web API (used by spotify.c).
+ * api.h - authenticated client for the Spotify Web API (used by spotify_walk.c).
  *
  * Owns the access token: loads it from the token file or SPOTIFY_REFRESH_TOKEN, refreshes it
  * proactively when fewer than 60 s remain (under an exclusive lock on the token file, saving a new
@@ -29,16 +29,15 @@ typedef enum lw_api_status
 	LW_API_FAILED				/* transport error / 5xx after all retries, bad JSON, too large */
 } lw_api_status;
 
+/* What one request came to: the verdict, the error (exitcodes.h) and the Web API's details. */
 typedef struct lw_api_result
 {
 	lw_api_status status;
-	long		http_status;	/* status of the last attempt; 0 if no response */
-	int			rate_limited;	/* 1 when status == LW_API_RATE_LIMITED */
+	lw_error	error;			/* exit code, HTTP status of the last attempt (0 if no response)
+								 * and message (error.message from the body or a description) */
 	int			quota_exceeded; /* body said "reason": "QUOTA_EXCEEDED" */
 	long		retry_after;	/* seconds asked by the last 429 (0 if none) */
-	int			needs_login;	/* 1 when status == LW_API_NEEDS_LOGIN */
 	char		reason[64];		/* error.reason from the body, "" if none */
-	char		message[512];	/* one line, no secrets: error.message or a description */
 	long		strings_repaired;	/* strings of the body repaired before parsing (textfix.h) */
 } lw_api_result;
 
@@ -75,7 +74,8 @@ long		lw_api_request_count(const lw_api *api);
 /* Seconds of the 429 budget not used yet. */
 double		lw_api_budget_left(const lw_api *api);
 
-/* The exit code a failed result should end the run with (LW_EXIT_PARTIAL for rate limits, ...). */
+/* The exit code a result's status ends the run with (LW_EXIT_PARTIAL for rate limits, ...); the
+ * same as res->error.exit_code of a result lw_api_get_json filled. */
 int			lw_api_exit_code(const lw_api_result *res);
 
 #endif							/* LW_API_H */

@@ -353,3 +353,19 @@ lw_config_apply_flag(lw_config *cfg, const char *name, const char *value, lw_err
 		return 1;
 	return 0;
 }
+
+lw_http_opts
+lw_config_http_opts(const lw_config *cfg)
+{
+	lw_http_opts o = {
+		.connect_timeout = cfg->connect_timeout,
+		.request_timeout = cfg->request_timeout,
+		.max_response_bytes = cfg->max_response_bytes,
+		.backoff_ms = cfg->backoff_ms,
+		.max_attempts = cfg->max_attempts,
+		.pace_ms = cfg->pace_ms,
+		.budget_seconds = cfg->budget_seconds,
+	};
+
+	return o;
+}

@@ -3,12 +3,13 @@
  *
  * Filled by lw_config_load() (main.c); read-only for every other layer. All strings are owned by
  * the struct (freed by lw_config_free()). Flags win over environment variables, which win over
- * defaults. README.md ("lw-ingest") lists every setting.
+ * defaults. docs/reference.md lists every setting.
  */
 #ifndef LW_CONFIG_H
 #define LW_CONFIG_H
 
 #include "exitcodes.h"
+#include "http.h"
 
 #define LW_DEFAULT_API_URL       "https://api.spotify.com/v1"
 #define LW_DEFAULT_ACCOUNTS_URL  "https://accounts.spotify.com"
@@ -82,6 +83,13 @@ int			lw_config_check_redirect_uri(const char *uri, lw_error *err);
  */
 int			lw_config_apply_flag(lw_config *cfg, const char *name, const char *value,
 								 lw_error *err);
+
+/*
+ * The HTTP options the configuration asks for: timeouts, response size cap, retries, pacing and
+ * the run's 429 budget. The one place that maps lw_config to lw_http_opts; a caller that must
+ * not pace (the login's token requests) sets pace_ms = 0 afterwards.
+ */
+lw_http_opts lw_config_http_opts(const lw_config *cfg);
 
 /* Replace *field with a copy of value (NULL allowed). */
 void		lw_config_set(char **field, const char *value);

@@ -373,7 +373,7 @@ lw_csv_row(const lw_csv_map *map, char **fields, int n, lw_features *out, char *
 	double		d;
 
 	memset(out, 0, sizeof(*out));
-	if (map->idx[LW_COL_ID] >= n || !lw_csv_track_id(fields[map->idx[LW_COL_ID]], idbuf, 72))
+	if (map->idx[LW_COL_ID] >= n || !lw_csv_track_id(fields[map->idx[LW_COL_ID]], idbuf, LW_ID_BUF))
 		return LW_CSV_BAD_ID;
 	out->track_id = idbuf;
 	dst[LW_COL_DANCEABILITY] = &out->danceability;
@@ -505,7 +505,7 @@ load_file(lw_store *st, FILE *f, import_counts *k, char *err, size_t errsz)
 	int			n;
 	int			rc;
 	lw_features *chunk = calloc(STAGE_CHUNK, sizeof(*chunk));
-	char	  (*ids)[72] = calloc(STAGE_CHUNK, 72);
+	char	  (*ids)[LW_ID_BUF] = calloc(STAGE_CHUNK, LW_ID_BUF);
 	int			used = 0;
 	int			result = -1;
 

@@ -85,7 +85,7 @@ typedef enum lw_csv_verdict
 	LW_CSV_RANGE				/* a value outside the audio_features CHECK ranges */
 } lw_csv_verdict;
 
-/* One data record -> features. idbuf (>= 72 bytes) receives the id; out->track_id points at it. */
+/* One data record -> features. idbuf (>= LW_ID_BUF bytes) receives the id; out->track_id points at it. */
 lw_csv_verdict lw_csv_row(const lw_csv_map *map, char **fields, int n, lw_features *out,
 						  char *idbuf);
 

@@ -1,7 +1,7 @@
 /*
  * exitcodes.h - process exit codes of lw-ingest and the error record passed up the layers.
  *
- * The codes are part of the command-line contract (cron mail, scripts); README.md ("lw-ingest")
+ * The codes are part of the command-line contract (cron mail, scripts); docs/reference.md
  * documents them. Keep them stable.
  */
 #ifndef LW_EXITCODES_H
@@ -14,20 +14,31 @@
 #define LW_EXIT_PARTIAL     4   /* run ended early but cleanly (rate limit / quota past the budget); resume later */
 
 /*
- * An error travelling up from a lower layer: the exit code it should end the run with and one
- * line of text that never contains secrets (tokens, codes, verifiers, client secret).
+ * The one error channel of lw-ingest: every layer (config, token file, HTTP, Web API client,
+ * endpoint walkers, store) reports a failure as an lw_error travelling up to the command, which
+ * logs the message and exits with the code. The message is one line of text that never contains
+ * secrets (tokens, codes, verifiers, client secret). A layer's own verdict (lw_api_status,
+ * lw_sp_status) is returned beside it, not inside it.
  */
 typedef struct lw_error
 {
 	int			exit_code;		/* one of LW_EXIT_*; LW_EXIT_OK means "no error" */
+	long		http_status;	/* HTTP status behind the error, 0 if none (set by the caller) */
 	char		message[512];
 } lw_error;
 
-/* Set err (may be NULL) to exit_code and a printf-style message; redacts registered secrets. */
+/*
+ * Set err (may be NULL) to exit_code and a printf-style message: formatted in full, then
+ * registered secrets redacted, then cut to fit (no half secrets). http_status is left alone.
+ */
 void		lw_error_set(lw_error *err, int exit_code, const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
 
-/* Reset to "no error". */
+#include <stdarg.h>
+void		lw_error_setv(lw_error *err, int exit_code, const char *fmt, va_list ap)
+			__attribute__((format(printf, 3, 0)));
+
+/* Reset to "no error" (http_status 0). */
 void		lw_error_clear(lw_error *err);
 
 #endif							/* LW_EXITCODES_H */

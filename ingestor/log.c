@@ -252,14 +252,21 @@ lw_log_debug(const char *fmt,...)
 void
 lw_error_set(lw_error *err, int exit_code, const char *fmt,...)
 {
-	char	   *raw;
 	va_list		ap;
+
+	va_start(ap, fmt);
+	lw_error_setv(err, exit_code, fmt, ap);
+	va_end(ap);
+}
+
+void
+lw_error_setv(lw_error *err, int exit_code, const char *fmt, va_list ap)
+{
+	char	   *raw;
 
 	if (err == NULL)
 		return;
-	va_start(ap, fmt);
 	raw = vformat(fmt, ap);
-	va_end(ap);
 	lw_redact(raw, err->message, sizeof(err->message));
 	free(raw);
 	err->exit_code = exit_code;
@@ -271,5 +278,6 @@ lw_error_clear(lw_error *err)
 	if (err == NULL)
 		return;
 	err->exit_code = LW_EXIT_OK;
+	err->http_status = 0;
 	err->message[0] = '\0';
 }

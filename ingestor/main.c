@@ -304,7 +304,7 @@ cmd_whoami(const lw_config *cfg)
 	}
 	if (lw_api_get_json(api, "/me", &me, &res) < 0)
 	{
-		lw_log_error("%s", res.message);
+		lw_log_error("%s", res.error.message);
 		rc = lw_api_exit_code(&res);
 	}
 	else

@@ -2,20 +2,17 @@
  * oauth.c - Spotify accounts service client (see oauth.h).
  */
 #include "oauth.h"
+#include "callback_server.h"
 #include "log.h"
 #include "util.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -130,254 +127,6 @@ lw_oauth_parse_callback(const char *query, const char *expected_state, char **co
 	free(error);
 	free(c);
 	return rc;
-}
-
-/* ---------------------------------------------------------------- loopback listener */
-
-typedef struct redirect_parts
-{
-	int			family;			/* AF_INET / AF_INET6 */
-	int			port;
-	char		path[512];		/* without query */
-} redirect_parts;
-
-static int
-parse_redirect(const char *uri, redirect_parts *r)
-{
-	const char *p = lw_skip_prefix_ci(uri, "http://");
-	const char *rest;
-	char	   *end;
-	long		port;
-
-	memset(r, 0, sizeof(*r));
-	if (p == NULL)
-		return -1;
-	if ((rest = lw_skip_prefix_ci(p, "127.0.0.1:")))
-		r->family = AF_INET;
-	else if ((rest = lw_skip_prefix_ci(p, "[::1]:")))
-		r->family = AF_INET6;
-	else
-		return -1;
-	port = strtol(rest, &end, 10);
-	if (end == rest || port < 1 || port > 65535)
-		return -1;
-	r->port = (int) port;
-	if (*end == '\0' || *end == '?')
-		strcpy(r->path, "/");
-	else if (*end == '/')
-	{
-		size_t		n = strcspn(end, "?#");
-
-		if (n >= sizeof(r->path))
-			return -1;
-		memcpy(r->path, end, n);
-		r->path[n] = '\0';
-	}
-	else
-		return -1;
-	return 0;
-}
-
-int
-lw_callback_listen(const char *redirect_uri, lw_error *err)
-{
-	redirect_parts r;
-	int			fd;
-	int			one = 1;
-	int			rc;
-
-	if (parse_redirect(redirect_uri, &r) < 0)
-	{
-		lw_error_set(err, LW_EXIT_USAGE,
-					 "cannot listen for redirect URI %s: need http://127.0.0.1:PORT/path or "
-					 "http://[::1]:PORT/path", redirect_uri);
-		return -1;
-	}
-	fd = socket(r.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-	{
-		lw_error_set(err, LW_EXIT_FAILURE, "socket: %s", strerror(errno));
-		return -1;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (r.family == AF_INET)
-	{
-		struct sockaddr_in a;
-
-		memset(&a, 0, sizeof(a));
-		a.sin_family = AF_INET;
-		a.sin_port = htons((uint16_t) r.port);
-		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		rc = bind(fd, (struct sockaddr *) &a, sizeof(a));
-	}
-	else
-	{
-		struct sockaddr_in6 a;
-
-		memset(&a, 0, sizeof(a));
-		a.sin6_family = AF_INET6;
-		a.sin6_port = htons((uint16_t) r.port);
-		a.sin6_addr = in6addr_loopback;
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		rc = bind(fd, (struct sockaddr *) &a, sizeof(a));
-	}
-	if (rc < 0 || listen(fd, 8) < 0)
-	{
-		lw_error_set(err, LW_EXIT_FAILURE,
-					 "cannot listen on port %d for the login callback: %s (is another program "
-					 "using it? pick another port with --redirect-uri and register it)",
-					 r.port, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static void
-send_all(int fd, const char *s, size_t n)
-{
-	while (n > 0)
-	{
-		ssize_t		w = send(fd, s, n, MSG_NOSIGNAL);
-
-		if (w < 0)
-		{
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		s += w;
-		n -= (size_t) w;
-	}
-}
-
-static void
-send_page(int fd, int status, const char *title, const char *text)
-{
-	lw_buf		body = {0};
-	lw_buf		msg = {0};
-
-	lw_buf_printf(&body,
-				  "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title></head>"
-				  "<body style=\"font-family:sans-serif\"><h1>%s</h1><p>%s</p></body></html>\n",
-				  title, title, text);
-	lw_buf_printf(&msg,
-				  "HTTP/1.1 %d %s\r\nContent-Type: text/html; charset=utf-8\r\n"
-				  "Content-Length: %zu\r\nCache-Control: no-store\r\nConnection: close\r\n"
-				  "Referrer-Policy: no-referrer\r\n\r\n%s",
-				  status, status == 200 ? "OK" : (status == 404 ? "Not Found" : "Bad Request"),
-				  body.len, body.data);
-	send_all(fd, msg.data, msg.len);
-	lw_buf_free(&body);
-	lw_buf_free(&msg);
-}
-
-/*
- * Read one request head (up to 8 KiB, until CRLFCRLF) from a fresh connection, with a deadline.
- * Returns the request target (malloc'd) of a GET, or NULL.
- */
-static char *
-read_request_target(int cfd, double deadline, int *is_get)
-{
-	char		buf[8192];
-	size_t		len = 0;
-
-	*is_get = 0;
-	while (len < sizeof(buf) - 1)
-	{
-		struct pollfd pfd = {.fd = cfd,.events = POLLIN};
-		int			ms = (int) ((deadline - lw_monotonic()) * 1000);
-		ssize_t		n;
-
-		if (ms <= 0 || poll(&pfd, 1, ms) <= 0)
-			return NULL;
-		n = recv(cfd, buf + len, sizeof(buf) - 1 - len, 0);
-		if (n <= 0)
-			return NULL;
-		len += (size_t) n;
-		buf[len] = '\0';
-		if (strstr(buf, "\r\n\r\n") || strstr(buf, "\n\n"))
-			break;
-	}
-	buf[len] = '\0';
-	{
-		char	   *sp1 = strchr(buf, ' ');
-		char	   *sp2;
-		char	   *target;
-
-		if (sp1 == NULL)
-			return NULL;
-		sp2 = strchr(sp1 + 1, ' ');
-		if (sp2 == NULL)
-			return NULL;
-		*is_get = (size_t) (sp1 - buf) == 3 && strncmp(buf, "GET", 3) == 0;
-		target = lw_xmalloc((size_t) (sp2 - sp1));
-		memcpy(target, sp1 + 1, (size_t) (sp2 - sp1 - 1));
-		target[sp2 - sp1 - 1] = '\0';
-		return target;
-	}
-}
-
-int
-lw_callback_wait(int fd, const char *redirect_uri, const char *expected_state, int timeout_s,
-				 char **query, lw_error *err)
-{
-	redirect_parts r;
-	double		deadline = lw_monotonic() + timeout_s;
-
-	*query = NULL;
-	if (parse_redirect(redirect_uri, &r) < 0)
-	{
-		lw_error_set(err, LW_EXIT_USAGE, "bad redirect URI %s", redirect_uri);
-		return -1;
-	}
-	for (;;)
-	{
-		struct pollfd pfd = {.fd = fd,.events = POLLIN};
-		int			ms = (int) ((deadline - lw_monotonic()) * 1000);
-		int			cfd;
-		int			is_get;
-		char	   *target;
-		size_t		plen;
-
-		if (ms <= 0)
-			break;
-		if (poll(&pfd, 1, ms) <= 0)
-			continue;
-		cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-		if (cfd < 0)
-			continue;
-		/* a browser may open idle speculative connections: give each a short deadline */
-		target = read_request_target(cfd, lw_monotonic() + 5.0 < deadline ?
-									 lw_monotonic() + 5.0 : deadline, &is_get);
-		plen = strlen(r.path);
-		if (target && is_get && strncmp(target, r.path, plen) == 0 &&
-			(target[plen] == '\0' || target[plen] == '?'))
-		{
-			const char *q = target[plen] == '?' ? target + plen + 1 : "";
-			char	   *code = NULL;
-			lw_error	perr;
-
-			lw_error_clear(&perr);
-			if (lw_oauth_parse_callback(q, expected_state, &code, &perr) == 0)
-				send_page(cfd, 200, "lw-ingest: login received",
-						  "You can close this tab and return to the terminal.");
-			else
-				send_page(cfd, 400, "lw-ingest: login failed",
-						  "The authorization did not succeed; see the terminal for details.");
-			free(code);
-			*query = lw_strdup(q);
-			free(target);
-			close(cfd);
-			return 0;
-		}
-		send_page(cfd, 404, "Not found", "This address only receives the login callback.");
-		free(target);
-		close(cfd);
-	}
-	lw_error_set(err, LW_EXIT_FAILURE,
-				 "no login callback arrived within %d s (use --timeout to wait longer)", timeout_s);
-	return -1;
 }
 
 /* ---------------------------------------------------------------- token endpoint */
@@ -753,7 +502,6 @@ auto_follow(lw_http *h, const lw_config *cfg, const char *auth_url, lw_error *er
 {
 	lw_http_request req;
 	lw_http_response resp;
-	redirect_parts r;
 	const char *after;
 	int			fd = -1;
 
@@ -775,50 +523,15 @@ auto_follow(lw_http *h, const lw_config *cfg, const char *auth_url, lw_error *er
 		goto out;
 	}
 	after = lw_skip_prefix_ci(resp.location, cfg->redirect_uri);
-	if (after == NULL || (*after != '\0' && *after != '?') || parse_redirect(cfg->redirect_uri, &r) < 0)
+	if (after == NULL || (*after != '\0' && *after != '?') ||
+		!lw_callback_is_loopback(cfg->redirect_uri))
 	{
 		lw_error_set(err, LW_EXIT_FAILURE,
 					 "auto-follow: the authorize page redirected somewhere other than %s",
 					 cfg->redirect_uri);
 		goto out;
 	}
-	fd = socket(r.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0)
-	{
-		int			crc;
-		lw_buf		msg = {0};
-
-		if (r.family == AF_INET)
-		{
-			struct sockaddr_in a = {.sin_family = AF_INET,.sin_port = htons((uint16_t) r.port)};
-
-			a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-			crc = connect(fd, (struct sockaddr *) &a, sizeof(a));
-		}
-		else
-		{
-			struct sockaddr_in6 a = {.sin6_family = AF_INET6,.sin6_port = htons((uint16_t) r.port)};
-
-			a.sin6_addr = in6addr_loopback;
-			crc = connect(fd, (struct sockaddr *) &a, sizeof(a));
-		}
-		/* the listener's backlog completes the handshake; the small request fits the buffer */
-		lw_buf_printf(&msg, "GET %s%s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
-					  r.path, after, "127.0.0.1");
-		if (crc == 0)
-			send_all(fd, msg.data, msg.len);
-		memset(msg.data, 0, msg.len);
-		lw_buf_free(&msg);
-		if (crc != 0)
-		{
-			lw_error_set(err, LW_EXIT_FAILURE, "auto-follow: cannot reach own listener: %s",
-						 strerror(errno));
-			close(fd);
-			fd = -1;
-		}
-	}
-	else
-		lw_error_set(err, LW_EXIT_FAILURE, "auto-follow: socket: %s", strerror(errno));
+	fd = lw_callback_deliver(cfg->redirect_uri, after, err);
 out:
 	lw_http_response_free(&resp);
 	return fd;
@@ -848,19 +561,13 @@ read_pasted_redirect(const lw_config *cfg, lw_error *err)
 	return lw_strdup(q + 1);
 }
 
+/* The login's own handle: its few requests are not paced. */
 static lw_http *
 login_http(const lw_config *cfg)
 {
-	lw_http_opts o = {
-		.connect_timeout = cfg->connect_timeout,
-		.request_timeout = cfg->request_timeout,
-		.max_response_bytes = cfg->max_response_bytes,
-		.backoff_ms = cfg->backoff_ms,
-		.max_attempts = cfg->max_attempts,
-		.pace_ms = 0,
-		.budget_seconds = cfg->budget_seconds,
-	};
+	lw_http_opts o = lw_config_http_opts(cfg);
 
+	o.pace_ms = 0;
 	return lw_http_new(&o);
 }
 
@@ -899,7 +606,6 @@ lw_oauth_login(const lw_config *cfg)
 	lw_tokens	tok;
 	lw_error	err;
 	int			rc = LW_EXIT_FAILURE;
-	redirect_parts rp;
 
 	memset(&tok, 0, sizeof(tok));
 	lw_error_clear(&err);
@@ -915,7 +621,7 @@ lw_oauth_login(const lw_config *cfg)
 		lw_log_error("cannot initialise libcurl");
 		return LW_EXIT_FAILURE;
 	}
-	loopback = parse_redirect(cfg->redirect_uri, &rp) == 0;
+	loopback = lw_callback_is_loopback(cfg->redirect_uri);
 	if (loopback && (listen_fd = lw_callback_listen(cfg->redirect_uri, &err)) < 0)
 		goto fail;
 	if (!loopback && cfg->auto_follow)

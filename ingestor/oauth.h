@@ -1,7 +1,7 @@
 /*
- * oauth.h - Spotify accounts service: PKCE, the authorize URL, the loopback callback listener,
- * the authorization-code / refresh-token / client-credentials grants, and keeping the token file
- * fresh under its lock.
+ * oauth.h - Spotify accounts service: PKCE, the authorize URL, the callback's query, the
+ * authorization-code / refresh-token / client-credentials grants, keeping the token file fresh
+ * under its lock, and the interactive login (which listens with callback_server.h).
  */
 #ifndef LW_OAUTH_H
 #define LW_OAUTH_H
@@ -48,17 +48,6 @@ int			lw_oauth_parse_callback(const char *query, const char *expected_state,
 int			lw_oauth_parse_token_response(long status, const char *body, size_t len,
 										  int rate_limited, long retry_after, const char *what,
 										  int64_t now, lw_tokens *out, lw_error *err);
-
-/*
- * Loopback listener for the redirect URI: binds 127.0.0.1 or [::1] at the URI's port.
- * lw_callback_listen returns a listening fd or -1. lw_callback_wait accepts connections until one
- * asks for the URI's path (others get 404), answers it with a small HTML page saying whether login
- * worked (judged by parse_callback against expected_state), and returns its query string
- * (malloc'd) in *query; -1 on timeout.
- */
-int			lw_callback_listen(const char *redirect_uri, lw_error *err);
-int			lw_callback_wait(int fd, const char *redirect_uri, const char *expected_state,
-							 int timeout_s, char **query, lw_error *err);
 
 /* Grants. On success fill *out (access_token, refresh_token if any, expires_at, scope). */
 int			lw_oauth_exchange_code(lw_http *h, const lw_config *cfg, const char *code,

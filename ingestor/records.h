@@ -1,5 +1,5 @@
 /*
- * records.h - the plain C records passed from spotify.c (and csv_import.c) to store.c.
+ * records.h - the plain C records passed from spotify_parse.c (and csv_import.c) to store.c.
  *
  * No jansson or libpq types here. Every optional field carries a state, because an upsert must
  * tell "the response did not carry this field" (LW_ABSENT: keep the stored value) from "the
@@ -44,6 +44,12 @@ typedef struct lw_bool
 	lw_state	st;
 	bool		v;
 } lw_bool;
+
+/*
+ * Bytes of a buffer that holds one Spotify id (track, artist, playlist): the ids lw-ingest
+ * accepts are 1..64 characters (lw_sp_valid_id), plus the NUL and some slack.
+ */
+#define LW_ID_BUF 72
 
 /* A track's artist as embedded in a track object (simplified artist: id + name). */
 typedef struct lw_artist_ref

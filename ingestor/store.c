@@ -12,8 +12,10 @@
 
 #include <libpq-fe.h>
 
+#include "exitcodes.h"
 #include "log.h"
 #include "store.h"
+#include "util.h"
 
 /* pg_advisory_lock(int4, int4) key of the ingest lock: "LW" and 1 */
 #define LW_LOCK_CLASS 0x4C57
@@ -22,77 +24,23 @@
 struct lw_store
 {
 	PGconn	   *conn;
-	char		err[1024];
+	lw_error	err;			/* the last failure (exit code LW_EXIT_FAILURE) */
 	long		feat_ord;		/* arrival order of staged features */
 	long		stage_uses;		/* stage resets since the last VACUUM of the stage tables */
 	bool		stage_analyzed; /* the stage tables have statistics */
 };
 
-typedef struct lw_buf
-{
-	char	   *d;
-	size_t		len;
-	size_t		cap;
-	bool		oom;
-} lw_buf;
-
 /* ---- small helpers ------------------------------------------------------------------------ */
-
-static void
-buf_reserve(lw_buf *b, size_t extra)
-{
-	if (b->oom || b->len + extra + 1 <= b->cap)
-		return;
-	{
-		size_t		cap = b->cap ? b->cap : 4096;
-		char	   *d;
-
-		while (cap < b->len + extra + 1)
-			cap *= 2;
-		d = realloc(b->d, cap);
-		if (d == NULL)
-		{
-			b->oom = true;
-			return;
-		}
-		b->d = d;
-		b->cap = cap;
-	}
-}
-
-static void
-buf_put(lw_buf *b, const char *s, size_t n)
-{
-	buf_reserve(b, n);
-	if (b->oom)
-		return;
-	memcpy(b->d + b->len, s, n);
-	b->len += n;
-	b->d[b->len] = '\0';
-}
-
-static void
-buf_puts(lw_buf *b, const char *s)
-{
-	buf_put(b, s, strlen(s));
-}
-
-static void
-buf_free(lw_buf *b)
-{
-	free(b->d);
-	memset(b, 0, sizeof(*b));
-}
 
 /* COPY text format: a field (NULL -> \N), escaping backslash, tab, newline, CR. */
 static void
 copy_field(lw_buf *b, const char *s, bool first)
 {
 	if (!first)
-		buf_put(b, "\t", 1);
+		lw_buf_append(b, "\t", 1);
 	if (s == NULL)
 	{
-		buf_put(b, "\\N", 2);
+		lw_buf_append(b, "\\N", 2);
 		return;
 	}
 	for (const char *p = s; *p; p++)
@@ -100,19 +48,19 @@ copy_field(lw_buf *b, const char *s, bool first)
 		switch (*p)
 		{
 			case '\\':
-				buf_put(b, "\\\\", 2);
+				lw_buf_append(b, "\\\\", 2);
 				break;
 			case '\t':
-				buf_put(b, "\\t", 2);
+				lw_buf_append(b, "\\t", 2);
 				break;
 			case '\n':
-				buf_put(b, "\\n", 2);
+				lw_buf_append(b, "\\n", 2);
 				break;
 			case '\r':
-				buf_put(b, "\\r", 2);
+				lw_buf_append(b, "\\r", 2);
 				break;
 			default:
-				buf_put(b, p, 1);
+				lw_buf_append(b, p, 1);
 		}
 	}
 }
@@ -154,21 +102,21 @@ copy_double(lw_buf *b, double v)
 static void
 array_literal(lw_buf *b, const char *const *v, int n)
 {
-	buf_put(b, "{", 1);
+	lw_buf_append(b, "{", 1);
 	for (int i = 0; i < n; i++)
 	{
 		if (i)
-			buf_put(b, ",", 1);
-		buf_put(b, "\"", 1);
+			lw_buf_append(b, ",", 1);
+		lw_buf_append(b, "\"", 1);
 		for (const char *p = v[i]; *p; p++)
 		{
 			if (*p == '"' || *p == '\\')
-				buf_put(b, "\\", 1);
-			buf_put(b, p, 1);
+				lw_buf_append(b, "\\", 1);
+			lw_buf_append(b, p, 1);
 		}
-		buf_put(b, "\"", 1);
+		lw_buf_append(b, "\"", 1);
 	}
-	buf_put(b, "}", 1);
+	lw_buf_append(b, "}", 1);
 }
 
 static void
@@ -176,10 +124,10 @@ set_err(lw_store *st, const char *what, const char *pgmsg)
 {
 	size_t		n;
 
-	snprintf(st->err, sizeof(st->err), "%s: %s", what, pgmsg ? pgmsg : "unknown error");
-	n = strlen(st->err);
-	while (n > 0 && (st->err[n - 1] == '\n' || st->err[n - 1] == ' '))
-		st->err[--n] = '\0';
+	lw_error_set(&st->err, LW_EXIT_FAILURE, "%s: %s", what, pgmsg ? pgmsg : "unknown error");
+	n = strlen(st->err.message);
+	while (n > 0 && (st->err.message[n - 1] == '\n' || st->err.message[n - 1] == ' '))
+		st->err.message[--n] = '\0';
 }
 
 /* After an error: leave no transaction open (a lost connection stays lost). */
@@ -213,18 +161,39 @@ run(lw_store *st, const char *what, const char *sql, int nparams, const char *co
 	return r;
 }
 
-/* Run a statement; returns the affected/returned row count or -1. */
+/*
+ * Run a statement and return a number, or -1 on error: with value, the integer in its first
+ * row and column (a count, or EXISTS (...)::int); else the affected/returned row count.
+ */
 static long
-exec(lw_store *st, const char *what, const char *sql, int nparams, const char *const *params)
+run_number(lw_store *st, const char *what, const char *sql, int np, const char *const *p,
+		   bool value)
 {
-	PGresult   *r = run(st, what, sql, nparams, params);
+	PGresult   *r = run(st, what, sql, np, p);
 	long		n;
 
 	if (r == NULL)
 		return -1;
-	n = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : atol(PQcmdTuples(r));
+	if (value)
+		n = atol(PQgetvalue(r, 0, 0));
+	else
+		n = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : atol(PQcmdTuples(r));
 	PQclear(r);
 	return n;
+}
+
+/* Run a statement; returns the affected/returned row count or -1. */
+static long
+exec(lw_store *st, const char *what, const char *sql, int nparams, const char *const *params)
+{
+	return run_number(st, what, sql, nparams, params, false);
+}
+
+/* A query returning one integer; -1 on error. */
+static long
+count_query(lw_store *st, const char *what, const char *sql, int np, const char *const *p)
+{
+	return run_number(st, what, sql, np, p, true);
 }
 
 static int
@@ -276,13 +245,7 @@ copy_in(lw_store *st, const char *what, const char *copy_sql, const lw_buf *b)
 	PGresult   *r;
 	int			ok = 0;
 
-	st->err[0] = '\0';
-	if (b->oom)
-	{
-		set_err(st, what, "out of memory");
-		abort_tx(st);
-		return -1;
-	}
+	lw_error_clear(&st->err);
 	r = PQexec(st->conn, copy_sql);
 	if (PQresultStatus(r) != PGRES_COPY_IN)
 	{
@@ -292,7 +255,7 @@ copy_in(lw_store *st, const char *what, const char *copy_sql, const lw_buf *b)
 		return -1;
 	}
 	PQclear(r);
-	if (b->len > 0 && PQputCopyData(st->conn, b->d, (int) b->len) != 1)
+	if (b->len > 0 && PQputCopyData(st->conn, b->data, (int) b->len) != 1)
 		ok = -1;
 	if (PQputCopyEnd(st->conn, ok == 0 ? NULL : "client error") != 1)
 		ok = -1;
@@ -307,7 +270,7 @@ copy_in(lw_store *st, const char *what, const char *copy_sql, const lw_buf *b)
 	}
 	if (ok != 0)
 	{
-		if (st->err[0] == '\0')
+		if (st->err.message[0] == '\0')
 			set_err(st, what, PQerrorMessage(st->conn));
 		abort_tx(st);
 	}
@@ -323,17 +286,12 @@ join_ids(const char *const *ids, int n)
 	for (int i = 0; i < n; i++)
 	{
 		if (i)
-			buf_put(&b, ",", 1);
-		buf_puts(&b, ids[i]);
+			lw_buf_append(&b, ",", 1);
+		lw_buf_puts(&b, ids[i]);
 	}
-	if (b.d == NULL)
-		buf_puts(&b, "");
-	if (b.oom)
-	{
-		buf_free(&b);
-		return NULL;
-	}
-	return b.d;
+	if (b.data == NULL)
+		lw_buf_puts(&b, "");
+	return b.data;
 }
 
 static void
@@ -341,6 +299,161 @@ notice_quiet(void *arg, const char *message)
 {
 	(void) arg;
 	lw_log_debug("database: %.*s", (int) strcspn(message, "\n"), message);
+}
+
+/*
+ * Stamps: a timestamptz column set to now() once, on rows where it is still NULL. One table
+ * describes each; stamp_ids() stamps the rows whose ids are given, stamp_unseen() the rows a
+ * complete listing did not contain (their keys absent from a session stage table).
+ */
+typedef struct stamp
+{
+	const char *what;			/* for messages */
+	const char *table;			/* schema-qualified */
+	const char *key;			/* key column (stamp_ids: the ids given are its values) */
+	const char *column;			/* the column stamped */
+	/* stamp_unseen only: */
+	const char *stage;			/* table (or subquery) of the rows seen, with the key column */
+	const char *also_match;		/* a second column a stage row must match, or NULL */
+	const char *scope;			/* a condition on t, the rows considered ($1 = param), or NULL */
+} stamp;
+
+static const stamp stamp_artists_fetched = {
+	.what = "artists fetched", .table = "listen_wiseer.artists", .key = "artist_id",
+	.column = "genres_fetched_at",
+};
+static const stamp stamp_features_checked = {
+	.what = "features checked", .table = "listen_wiseer.tracks", .key = "track_id",
+	.column = "features_checked_at",
+};
+static const stamp stamp_unfollowed = {
+	.what = "unfollowed playlists", .table = "listen_wiseer.playlists", .key = "playlist_id",
+	.column = "unfollowed_at", .stage = "pg_temp.lw_s_seen",
+};
+static const stamp stamp_liked_removed = {
+	.what = "liked removed", .table = "listen_wiseer.liked_tracks", .key = "track_id",
+	.column = "removed_at", .stage = "pg_temp.lw_s_liked_all",
+};
+/* one playlist's rows: the n-th occurrence of a track matches its n-th staged position */
+static const stamp stamp_members_removed = {
+	.what = "membership removed", .table = "listen_wiseer.playlist_tracks", .key = "track_id",
+	.column = "removed_at",
+	.stage = "(SELECT track_id, pg_catalog.row_number() OVER (PARTITION BY track_id"
+	" ORDER BY position) AS occurrence FROM pg_temp.lw_s_members)",
+	.also_match = "occurrence", .scope = "t.playlist_id = $1",
+};
+
+/*
+ * Stamp the rows whose ids are given. The UPDATE runs only when a row is left to stamp, so a
+ * no-change sync fires no statement trigger.
+ */
+static int
+stamp_ids(lw_store *st, const stamp *s, const char *const *ids, int n)
+{
+	lw_buf		where = {0};
+	lw_buf		sql = {0};
+	char	   *list;
+	const char *p[1];
+	long		k;
+
+	if (n == 0)
+		return 0;
+	list = join_ids(ids, n);
+	p[0] = list;
+	lw_buf_printf(&where, " WHERE %s = ANY (pg_catalog.string_to_array($1, ',')) AND %s IS NULL",
+				  s->key, s->column);
+	lw_buf_printf(&sql, "SELECT EXISTS (SELECT 1 FROM %s%s)::int", s->table, where.data);
+	k = count_query(st, s->what, sql.data, 1, p);
+	if (k == 1)
+	{
+		sql.len = 0;
+		lw_buf_printf(&sql, "UPDATE %s SET %s = pg_catalog.now()%s", s->table, s->column,
+					  where.data);
+		k = exec(st, s->what, sql.data, 1, p);
+	}
+	lw_buf_free(&where);
+	lw_buf_free(&sql);
+	free(list);
+	return k < 0 ? -1 : 0;
+}
+
+/*
+ * After a complete listing: stamp the rows (within s->scope, param as $1) that are not in
+ * s->stage. Adds the count to *counter (may be NULL).
+ */
+static int
+stamp_unseen(lw_store *st, const stamp *s, const char *param, long *counter)
+{
+	lw_buf		sql = {0};
+	const char *p[1] = {param};
+	long		n;
+
+	lw_buf_printf(&sql, "UPDATE %s t SET %s = pg_catalog.now() WHERE %s%st.%s IS NULL"
+				  " AND NOT EXISTS (SELECT 1 FROM %s s WHERE s.%s = t.%s",
+				  s->table, s->column, s->scope ? s->scope : "", s->scope ? " AND " : "",
+				  s->column, s->stage, s->key, s->key);
+	if (s->also_match)
+		lw_buf_printf(&sql, " AND s.%s = t.%s", s->also_match, s->also_match);
+	lw_buf_puts(&sql, ")");
+	n = exec(st, s->what, sql.data, s->scope ? 1 : 0, s->scope ? p : NULL);
+	lw_buf_free(&sql);
+	if (n < 0)
+		return -1;
+	if (counter)
+		*counter += n;
+	return 0;
+}
+
+/*
+ * Updates of library rows from a stage whose columns come in pairs (col, col_p: "the response
+ * carried this field"): a column changes only when its field was present, and a row is written
+ * only when something present differs. One description per table.
+ */
+typedef struct present_merge
+{
+	const char *what;			/* for messages */
+	const char *table;			/* schema-qualified */
+	const char *key;
+	const char *stage;
+	const char *const *cols;	/* NULL-terminated; the stage has col and col_p for each */
+	const char *also_set;		/* more SET items, or NULL */
+	const char *also_changed;	/* another reason to write the row (t = the table), or NULL */
+} present_merge;
+
+static const char *const playlist_cols[] = {"name", "owner_id", "owner_name", "description",
+"public", "collaborative", "total_items", NULL};
+static const present_merge playlists_update =
+{"playlists update", "listen_wiseer.playlists", "playlist_id", "pg_temp.lw_s_playlists",
+	playlist_cols, "unfollowed_at = NULL", "t.unfollowed_at IS NOT NULL"};
+
+static const char *const track_cols[] = {"name", "album_id", "album_name", "release_date",
+"release_date_precision", "duration_ms", "explicit", "popularity", "isrc", NULL};
+static const present_merge tracks_update =
+{"tracks update", "listen_wiseer.tracks", "track_id", "pg_temp.lw_s_tracks",
+	track_cols, "updated_at = pg_catalog.now()", NULL};
+
+/* Run the UPDATE described by m (first staged row of each key wins). Rows updated, or -1. */
+static long
+update_present(lw_store *st, const present_merge *m)
+{
+	lw_buf		sql = {0};
+	long		n;
+
+	lw_buf_printf(&sql, "UPDATE %s t SET", m->table);
+	for (const char *const *c = m->cols; *c; c++)
+		lw_buf_printf(&sql, " %s = CASE WHEN s.%s_p THEN s.%s ELSE t.%s END,", *c, *c, *c, *c);
+	lw_buf_printf(&sql, " %s FROM (SELECT DISTINCT ON (%s) * FROM %s ORDER BY %s) s"
+				  " WHERE t.%s = s.%s AND (", m->also_set, m->key, m->stage, m->key,
+				  m->key, m->key);
+	for (const char *const *c = m->cols; *c; c++)
+		lw_buf_printf(&sql, "%s(s.%s_p AND t.%s IS DISTINCT FROM s.%s)",
+					  c == m->cols ? "" : " OR ", *c, *c, *c);
+	if (m->also_changed)
+		lw_buf_printf(&sql, " OR %s", m->also_changed);
+	lw_buf_puts(&sql, ")");
+	n = exec(st, m->what, sql.data, 0, NULL);
+	lw_buf_free(&sql);
+	return n;
 }
 
 /* ---- connection, lock, schema ------------------------------------------------------------- */
@@ -408,7 +521,7 @@ lw_store_open(const char *conninfo, char *msg, size_t msgsz)
 		PQsetClientEncoding(st->conn, "UTF8") != 0 ||
 		exec(st, "temp tables", temp_tables_sql, 0, NULL) < 0)
 	{
-		snprintf(msg, msgsz, "%s", st->err[0] ? st->err : "cannot set up the session");
+		snprintf(msg, msgsz, "%s", st->err.message[0] ? st->err.message : "cannot set up the session");
 		lw_store_close(st);
 		return NULL;
 	}
@@ -428,7 +541,7 @@ lw_store_close(lw_store *st)
 const char *
 lw_store_error(const lw_store *st)
 {
-	return st->err;
+	return st->err.message;
 }
 
 bool
@@ -560,25 +673,19 @@ lw_store_run_finish(lw_store *st, long long run_id, const lw_run_end *end)
 	else
 		snprintf(counts, sizeof(counts), "{}");
 	array_literal(&w, end->warnings, end->n_warnings);
-	if (w.oom)
-	{
-		buf_free(&w);
-		set_err(st, "ingest_runs", "out of memory");
-		return -1;
-	}
 	p[0] = id;
 	p[1] = end->status;
 	p[2] = end->user_id;
 	p[3] = counts;
 	p[4] = end->capabilities_json ? end->capabilities_json : "{}";
-	p[5] = w.d;
+	p[5] = w.data;
 	p[6] = end->error;
 	n = exec(st, "ingest_runs update",
 			 "UPDATE listen_wiseer.ingest_runs SET status = $2, user_id = $3,"
 			 " finished_at = GREATEST(pg_catalog.clock_timestamp(), started_at),"
 			 " counts = $4::jsonb, capabilities = $5::jsonb, warnings = $6::text[], error = $7"
 			 " WHERE run_id = $1::bigint", 7, p);
-	buf_free(&w);
+	lw_buf_free(&w);
 	return n < 0 ? -1 : 0;
 }
 
@@ -673,7 +780,7 @@ lw_store_playlists_seen(lw_store *st, const lw_playlist *pl, int n, lw_counts *c
 		copy_bool(&b, pl[i].public_);
 		copy_bool(&b, pl[i].collaborative);
 		copy_int(&b, pl[i].total_items);
-		buf_put(&b, "\n", 1);
+		lw_buf_append(&b, "\n", 1);
 	}
 	if (stage_vacuum(st) < 0 || begin(st) < 0 ||
 		stage_reset(st, "DELETE FROM pg_temp.lw_s_playlists") < 0)
@@ -686,27 +793,7 @@ lw_store_playlists_seen(lw_store *st, const lw_playlist *pl, int n, lw_counts *c
 			 " FROM pg_temp.lw_s_playlists ORDER BY playlist_id"
 			 " ON CONFLICT (playlist_id) DO NOTHING", 0, NULL) < 0)
 		goto out;
-	if (exec(st, "playlists update",
-			 "UPDATE listen_wiseer.playlists p SET"
-			 " name = CASE WHEN s.name_p THEN s.name ELSE p.name END,"
-			 " owner_id = CASE WHEN s.owner_id_p THEN s.owner_id ELSE p.owner_id END,"
-			 " owner_name = CASE WHEN s.owner_name_p THEN s.owner_name ELSE p.owner_name END,"
-			 " description = CASE WHEN s.description_p THEN s.description ELSE p.description END,"
-			 " public = CASE WHEN s.public_p THEN s.public ELSE p.public END,"
-			 " collaborative = CASE WHEN s.collaborative_p THEN s.collaborative ELSE p.collaborative END,"
-			 " total_items = CASE WHEN s.total_items_p THEN s.total_items ELSE p.total_items END,"
-			 " unfollowed_at = NULL"
-			 " FROM (SELECT DISTINCT ON (playlist_id) * FROM pg_temp.lw_s_playlists"
-			 "       ORDER BY playlist_id) s"
-			 " WHERE p.playlist_id = s.playlist_id AND ("
-			 "  (s.name_p AND p.name IS DISTINCT FROM s.name)"
-			 "  OR (s.owner_id_p AND p.owner_id IS DISTINCT FROM s.owner_id)"
-			 "  OR (s.owner_name_p AND p.owner_name IS DISTINCT FROM s.owner_name)"
-			 "  OR (s.description_p AND p.description IS DISTINCT FROM s.description)"
-			 "  OR (s.public_p AND p.public IS DISTINCT FROM s.public)"
-			 "  OR (s.collaborative_p AND p.collaborative IS DISTINCT FROM s.collaborative)"
-			 "  OR (s.total_items_p AND p.total_items IS DISTINCT FROM s.total_items)"
-			 "  OR p.unfollowed_at IS NOT NULL)", 0, NULL) < 0)
+	if (update_present(st, &playlists_update) < 0)
 		goto out;
 	if (exec(st, "playlists insert",
 			 "INSERT INTO listen_wiseer.playlists (playlist_id, name, owner_id, owner_name,"
@@ -722,24 +809,14 @@ lw_store_playlists_seen(lw_store *st, const lw_playlist *pl, int n, lw_counts *c
 		c->playlists_seen += n;
 	rc = 0;
 out:
-	buf_free(&b);
+	lw_buf_free(&b);
 	return rc;
 }
 
 int
 lw_store_playlists_mark_unfollowed(lw_store *st, lw_counts *c)
 {
-	long		n = exec(st, "unfollowed playlists",
-						 "UPDATE listen_wiseer.playlists p SET unfollowed_at = pg_catalog.now()"
-						 " WHERE p.unfollowed_at IS NULL AND NOT EXISTS"
-						 " (SELECT 1 FROM pg_temp.lw_s_seen s WHERE s.playlist_id = p.playlist_id)",
-						 0, NULL);
-
-	if (n < 0)
-		return -1;
-	if (c)
-		c->playlists_unfollowed += n;
-	return 0;
+	return stamp_unseen(st, &stamp_unfollowed, NULL, c ? &c->playlists_unfollowed : NULL);
 }
 
 int
@@ -788,7 +865,7 @@ stage_track_rows(lw_buf *tb, lw_buf *ab, const lw_track *t)
 	copy_int(tb, t->popularity);
 	copy_str(tb, t->isrc);
 	copy_field(tb, t->artists_present ? "t" : "f", false);
-	buf_put(tb, "\n", 1);
+	lw_buf_append(tb, "\n", 1);
 	for (int i = 0; i < t->n_artists; i++)
 	{
 		char		pos[16];
@@ -798,22 +875,8 @@ stage_track_rows(lw_buf *tb, lw_buf *ab, const lw_track *t)
 		copy_field(ab, pos, false);
 		copy_field(ab, t->artists[i].id, false);
 		copy_field(ab, t->artists[i].name, false);
-		buf_put(ab, "\n", 1);
+		lw_buf_append(ab, "\n", 1);
 	}
-}
-
-/* 1 if the query returns true, 0 if false, -1 on error */
-static int
-query_bool(lw_store *st, const char *what, const char *sql, int np, const char *const *p)
-{
-	PGresult   *r = run(st, what, sql, np, p);
-	int			v;
-
-	if (r == NULL)
-		return -1;
-	v = PQntuples(r) > 0 && PQgetvalue(r, 0, 0)[0] == 't';
-	PQclear(r);
-	return v;
 }
 
 /*
@@ -837,31 +900,7 @@ merge_tracks(lw_store *st, lw_counts *c)
 			 " FROM pg_temp.lw_s_track_artists ORDER BY artist_id, (name IS NULL)"
 			 " ON CONFLICT (artist_id) DO NOTHING", 0, NULL) < 0)
 		return -1;
-	upd = exec(st, "tracks update",
-			   "UPDATE listen_wiseer.tracks t SET"
-			   " name = CASE WHEN s.name_p THEN s.name ELSE t.name END,"
-			   " album_id = CASE WHEN s.album_id_p THEN s.album_id ELSE t.album_id END,"
-			   " album_name = CASE WHEN s.album_name_p THEN s.album_name ELSE t.album_name END,"
-			   " release_date = CASE WHEN s.release_date_p THEN s.release_date ELSE t.release_date END,"
-			   " release_date_precision = CASE WHEN s.release_date_precision_p"
-			   "   THEN s.release_date_precision ELSE t.release_date_precision END,"
-			   " duration_ms = CASE WHEN s.duration_ms_p THEN s.duration_ms ELSE t.duration_ms END,"
-			   " explicit = CASE WHEN s.explicit_p THEN s.explicit ELSE t.explicit END,"
-			   " popularity = CASE WHEN s.popularity_p THEN s.popularity ELSE t.popularity END,"
-			   " isrc = CASE WHEN s.isrc_p THEN s.isrc ELSE t.isrc END,"
-			   " updated_at = pg_catalog.now()"
-			   " FROM (SELECT DISTINCT ON (track_id) * FROM pg_temp.lw_s_tracks ORDER BY track_id) s"
-			   " WHERE t.track_id = s.track_id AND ("
-			   "  (s.name_p AND t.name IS DISTINCT FROM s.name)"
-			   "  OR (s.album_id_p AND t.album_id IS DISTINCT FROM s.album_id)"
-			   "  OR (s.album_name_p AND t.album_name IS DISTINCT FROM s.album_name)"
-			   "  OR (s.release_date_p AND t.release_date IS DISTINCT FROM s.release_date)"
-			   "  OR (s.release_date_precision_p"
-			   "      AND t.release_date_precision IS DISTINCT FROM s.release_date_precision)"
-			   "  OR (s.duration_ms_p AND t.duration_ms IS DISTINCT FROM s.duration_ms)"
-			   "  OR (s.explicit_p AND t.explicit IS DISTINCT FROM s.explicit)"
-			   "  OR (s.popularity_p AND t.popularity IS DISTINCT FROM s.popularity)"
-			   "  OR (s.isrc_p AND t.isrc IS DISTINCT FROM s.isrc))", 0, NULL);
+	upd = update_present(st, &tracks_update);
 	if (upd < 0)
 		return -1;
 	ins = exec(st, "tracks insert",
@@ -953,8 +992,8 @@ lw_store_upsert_item_tracks(lw_store *st, const lw_item *items, int n, lw_counts
 		goto out;
 	rc = 0;
 out:
-	buf_free(&tb);
-	buf_free(&ab);
+	lw_buf_free(&tb);
+	lw_buf_free(&ab);
 	return rc;
 }
 
@@ -983,12 +1022,12 @@ lw_store_members_stage(lw_store *st, const lw_item *items, int n)
 		copy_field(&b, items[i].track.id, false);
 		copy_field(&b, items[i].added_at.st == LW_SET ? items[i].added_at.v : NULL, false);
 		copy_field(&b, items[i].added_by.st == LW_SET ? items[i].added_by.v : NULL, false);
-		buf_put(&b, "\n", 1);
+		lw_buf_append(&b, "\n", 1);
 	}
-	if (b.len == 0 && !b.oom)
+	if (b.len == 0)
 		return 0;
 	rc = copy_in(st, "stage members", "COPY pg_temp.lw_s_members FROM STDIN", &b);
-	buf_free(&b);
+	lw_buf_free(&b);
 	return rc;
 }
 
@@ -996,18 +1035,12 @@ int
 lw_store_members_commit(lw_store *st, const char *playlist_id, const char *snap, lw_counts *c)
 {
 	const char *p[2] = {playlist_id, snap};
-	long		removed,
+	long		removed = 0,
 				upserted;
 
 	if (begin(st) < 0)
 		return -1;
-	removed = exec(st, "membership removed",
-				   "UPDATE listen_wiseer.playlist_tracks p SET removed_at = pg_catalog.now()"
-				   " WHERE p.playlist_id = $1 AND p.removed_at IS NULL AND NOT EXISTS"
-				   " (SELECT 1 FROM (SELECT track_id, pg_catalog.row_number() OVER"
-				   "   (PARTITION BY track_id ORDER BY position) AS occ FROM pg_temp.lw_s_members) s"
-				   "  WHERE s.track_id = p.track_id AND s.occ = p.occurrence)", 1, p);
-	if (removed < 0)
+	if (stamp_unseen(st, &stamp_members_removed, playlist_id, &removed) < 0)
 		return -1;
 	upserted = exec(st, "membership upsert",
 					"INSERT INTO listen_wiseer.playlist_tracks AS p"
@@ -1068,16 +1101,16 @@ stage_liked(lw_store *st, const lw_item *items, int n)
 		copy_field(&b, ord, true);
 		copy_field(&b, items[i].track.id, false);
 		copy_field(&b, items[i].added_at.st == LW_SET ? items[i].added_at.v : NULL, false);
-		buf_put(&b, "\n", 1);
+		lw_buf_append(&b, "\n", 1);
 	}
 	if (stage_reset(st, "DELETE FROM pg_temp.lw_s_liked") < 0)
 	{
-		buf_free(&b);
+		lw_buf_free(&b);
 		return -1;
 	}
-	rc = (b.len == 0 && !b.oom) ? 0
+	rc = b.len == 0 ? 0
 		: copy_in(st, "stage liked", "COPY pg_temp.lw_s_liked FROM STDIN", &b);
-	buf_free(&b);
+	lw_buf_free(&b);
 	return rc;
 }
 
@@ -1171,24 +1204,14 @@ lw_store_liked_begin_full(lw_store *st)
 int
 lw_store_liked_finish_full(lw_store *st, lw_counts *c)
 {
-	long		n = exec(st, "liked removed",
-						 "UPDATE listen_wiseer.liked_tracks l SET removed_at = pg_catalog.now()"
-						 " WHERE l.removed_at IS NULL AND NOT EXISTS"
-						 " (SELECT 1 FROM pg_temp.lw_s_liked_all a WHERE a.track_id = l.track_id)",
-						 0, NULL);
-
-	if (n < 0)
-		return -1;
-	if (c)
-		c->liked_removed += n;
-	return 0;
+	return stamp_unseen(st, &stamp_liked_removed, NULL, c ? &c->liked_removed : NULL);
 }
 
 /* ---- artists ------------------------------------------------------------------------------ */
 
 static int
 fetch_ids(lw_store *st, const char *what, const char *sql, const char *after, int max,
-		  char ids[][72], int *n)
+		  char ids[][LW_ID_BUF], int *n)
 {
 	char		lim[16];
 	const char *p[2] = {after, lim};
@@ -1200,13 +1223,13 @@ fetch_ids(lw_store *st, const char *what, const char *sql, const char *after, in
 	if (r == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(r) && i < max; i++)
-		snprintf(ids[(*n)++], 72, "%s", PQgetvalue(r, i, 0));
+		snprintf(ids[(*n)++], LW_ID_BUF, "%s", PQgetvalue(r, i, 0));
 	PQclear(r);
 	return 0;
 }
 
 int
-lw_store_artists_to_fetch(lw_store *st, const char *after, int max, char ids[][72], int *n)
+lw_store_artists_to_fetch(lw_store *st, const char *after, int max, char ids[][LW_ID_BUF], int *n)
 {
 	return fetch_ids(st, "artists to fetch",
 					 "SELECT artist_id FROM listen_wiseer.artists"
@@ -1238,7 +1261,7 @@ lw_store_upsert_artists(lw_store *st, const lw_artist *a, int n, lw_counts *c)
 		{
 			arr.len = 0;
 			array_literal(&arr, a[i].genres, a[i].n_genres);
-			copy_field(&b, arr.oom ? NULL : arr.d, false);
+			copy_field(&b, arr.data, false);
 			copy_field(&b, "t", false);
 		}
 		else
@@ -1249,12 +1272,10 @@ lw_store_upsert_artists(lw_store *st, const lw_artist *a, int n, lw_counts *c)
 		}
 		copy_int(&b, pop);
 		copy_int(&b, fol);
-		buf_put(&b, "\n", 1);
+		lw_buf_append(&b, "\n", 1);
 		if (c && !a[i].genres_present)
 			c->artists_without_genres_field++;
 	}
-	if (arr.oom)
-		b.oom = true;
 	if (stage_vacuum(st) < 0 || begin(st) < 0 ||
 		stage_reset(st, "DELETE FROM pg_temp.lw_s_artists") < 0)
 		goto out;
@@ -1287,56 +1308,21 @@ lw_store_upsert_artists(lw_store *st, const lw_artist *a, int n, lw_counts *c)
 		c->artists_loaded += n;
 	rc = 0;
 out:
-	buf_free(&b);
-	buf_free(&arr);
+	lw_buf_free(&b);
+	lw_buf_free(&arr);
 	return rc;
-}
-
-/*
- * Stamp "now" on the rows whose ids are given: sql takes the ids as $1, a comma-joined list.
- * The UPDATE runs only when guard_sql (same $1) says a row is left to stamp, so a no-change
- * sync fires no statement trigger.
- */
-static int
-stamp_ids(lw_store *st, const char *what, const char *guard_sql, const char *sql,
-		  const char *const *ids, int n)
-{
-	char	   *list;
-	const char *p[1];
-	long		k;
-
-	if (n == 0)
-		return 0;
-	list = join_ids(ids, n);
-	if (list == NULL)
-	{
-		set_err(st, what, "out of memory");
-		return -1;
-	}
-	p[0] = list;
-	k = query_bool(st, what, guard_sql, 1, p);
-	if (k == 1)
-		k = exec(st, what, sql, 1, p);
-	free(list);
-	return k < 0 ? -1 : 0;
 }
 
 int
 lw_store_artists_mark_fetched(lw_store *st, const char *const *ids, int n)
 {
-	return stamp_ids(st, "artists fetched",
-					 "SELECT EXISTS (SELECT 1 FROM listen_wiseer.artists"
-					 " WHERE artist_id = ANY (pg_catalog.string_to_array($1, ','))"
-					 " AND genres_fetched_at IS NULL)",
-					 "UPDATE listen_wiseer.artists SET genres_fetched_at = pg_catalog.now()"
-					 " WHERE artist_id = ANY (pg_catalog.string_to_array($1, ','))"
-					 " AND genres_fetched_at IS NULL", ids, n);
+	return stamp_ids(st, &stamp_artists_fetched, ids, n);
 }
 
 /* ---- audio features ----------------------------------------------------------------------- */
 
 int
-lw_store_tracks_without_features(lw_store *st, const char *after, int max, char ids[][72],
+lw_store_tracks_without_features(lw_store *st, const char *after, int max, char ids[][LW_ID_BUF],
 								 int *n)
 {
 	return fetch_ids(st, "tracks without features",
@@ -1350,13 +1336,7 @@ lw_store_tracks_without_features(lw_store *st, const char *after, int max, char 
 int
 lw_store_features_mark_checked(lw_store *st, const char *const *ids, int n)
 {
-	return stamp_ids(st, "features checked",
-					 "SELECT EXISTS (SELECT 1 FROM listen_wiseer.tracks"
-					 " WHERE track_id = ANY (pg_catalog.string_to_array($1, ','))"
-					 " AND features_checked_at IS NULL)",
-					 "UPDATE listen_wiseer.tracks SET features_checked_at = pg_catalog.now()"
-					 " WHERE track_id = ANY (pg_catalog.string_to_array($1, ','))"
-					 " AND features_checked_at IS NULL", ids, n);
+	return stamp_ids(st, &stamp_features_checked, ids, n);
 }
 
 int
@@ -1398,26 +1378,13 @@ lw_store_features_stage(lw_store *st, const lw_features *f, int n)
 		copy_field(&b, f[i].duration_ms.st == LW_SET ? tmp : NULL, false);
 		snprintf(tmp, sizeof(tmp), "%lld", f[i].time_signature.v);
 		copy_field(&b, f[i].time_signature.st == LW_SET ? tmp : NULL, false);
-		buf_put(&b, "\n", 1);
+		lw_buf_append(&b, "\n", 1);
 	}
-	if (b.len == 0 && !b.oom)
+	if (b.len == 0)
 		return 0;
 	rc = copy_in(st, "stage features", "COPY pg_temp.lw_s_features FROM STDIN", &b);
-	buf_free(&b);
+	lw_buf_free(&b);
 	return rc;
-}
-
-static long
-count_query(lw_store *st, const char *what, const char *sql, int np, const char *const *p)
-{
-	PGresult   *r = run(st, what, sql, np, p);
-	long		n;
-
-	if (r == NULL)
-		return -1;
-	n = atol(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	return n;
 }
 
 int

@@ -5,7 +5,8 @@
  * can be exercised with hand-made records and a database only.
  *
  * Conventions:
- *  - Functions return 0 on success and -1 on a database error (message in lw_store_error()).
+ *  - Functions return 0 on success and -1 on a database error: lw_store_error() is its message
+ *    (the store's lw_error, exit code LW_EXIT_FAILURE: see exitcodes.h).
  *    After -1 the open transaction (if any) has been rolled back; a lost connection stays lost.
  *  - Each page of records is written in its own short transaction, except playlist membership:
  *    items are staged page by page (session temp table) and merged together with the new
@@ -147,7 +148,7 @@ int			lw_store_liked_finish_full(lw_store *st, lw_counts *c);
 
 /* Up to max artist ids (> after, id order) whose full object was never fetched. Returns n. */
 int			lw_store_artists_to_fetch(lw_store *st, const char *after, int max,
-									  char ids[][72], int *n);
+									  char ids[][LW_ID_BUF], int *n);
 
 /* Upsert full artist objects (genres only when the field was present). */
 int			lw_store_upsert_artists(lw_store *st, const lw_artist *a, int n, lw_counts *c);
@@ -159,7 +160,7 @@ int			lw_store_artists_mark_fetched(lw_store *st, const char *const *ids, int n)
 
 /* Up to max track ids (> after) without an audio_features row, not asked for before. */
 int			lw_store_tracks_without_features(lw_store *st, const char *after, int max,
-											 char ids[][72], int *n);
+											 char ids[][LW_ID_BUF], int *n);
 
 /*
  * Audio features in two steps, so a whole CSV file can be checked in SQL with constant memory:

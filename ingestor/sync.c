@@ -1,7 +1,7 @@
 /*
  * sync.c - `lw-ingest sync` (the plan is in sync.h).
  *
- * spotify.c produces pages of records, store.c writes them; this file only decides what to
+ * spotify_walk.c produces pages of records, store.c writes them; this file only decides what to
  * fetch, in what order, and how the run ends.
  */
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 #include "api.h"
 #include "ext_version.h"
 #include "log.h"
-#include "spotify.h"
+#include "spotify_walk.h"
 #include "store.h"
 #include "sync.h"
 
@@ -135,15 +135,15 @@ fail_db(sync_ctx *c, const char *step)
 
 /* End the run after an API outcome that stops it. */
 static int
-fail_api(sync_ctx *c, const char *step, const lw_sp_error *e)
+fail_api(sync_ctx *c, const char *step, lw_sp_status s, const lw_error *e)
 {
 	char		msg[700];
 
 	if (c->db_failed)
 		return fail_db(c, step);
-	snprintf(msg, sizeof(msg), "%s: %s%s%s", step, lw_sp_status_name(e->status),
+	snprintf(msg, sizeof(msg), "%s: %s%s%s", step, lw_sp_status_name(s),
 			 e->message[0] ? ": " : "", e->message);
-	switch (e->status)
+	switch (s)
 	{
 		case LW_SP_RATE_LIMITED:
 			lw_log_error("%s; stopping now (run again later to resume)", msg);
@@ -260,7 +260,7 @@ on_features(void *arg, const lw_features *f, int n)
 static int
 step_playlists(sync_ctx *c)
 {
-	lw_sp_error e;
+	lw_error	e;
 	lw_sp_status s = lw_sp_playlists(&c->sp, on_playlists, c, &e);
 
 	if (s == LW_SP_BAD_PAGING)
@@ -269,7 +269,7 @@ step_playlists(sync_ctx *c)
 		c->partial = true;
 	}
 	else if (s != LW_SP_OK)
-		return STEP_FINISHED(fail_api(c, "listing playlists", &e));
+		return STEP_FINISHED(fail_api(c, "listing playlists", s, &e));
 	else if (lw_store_playlists_mark_unfollowed(c->store, &c->counts) < 0)
 		return STEP_FINISHED(fail_db(c, "marking unfollowed playlists"));
 	return 0;
@@ -286,7 +286,7 @@ step_playlist_items(sync_ctx *c)
 		int			r = lw_store_next_changed_playlist(c->store, id, c->cfg->full != 0,
 													   id, sizeof(id), snap, sizeof(snap));
 		lw_sp_status s = LW_SP_OK;
-		lw_sp_error e;
+		lw_error	e;
 
 		if (r < 0)
 			return STEP_FINISHED(fail_db(c, "finding changed playlists"));
@@ -323,7 +323,7 @@ step_playlist_items(sync_ctx *c)
 			c->partial = true;
 		}
 		else
-			return STEP_FINISHED(fail_api(c, "reading playlist items", &e));
+			return STEP_FINISHED(fail_api(c, "reading playlist items", s, &e));
 	}
 	c->counts.playlists_unchanged = c->counts.playlists_seen - c->counts.playlists_changed -
 		c->counts.playlists_items_unavailable;
@@ -335,7 +335,7 @@ step_playlist_items(sync_ctx *c)
 static int
 step_liked(sync_ctx *c)
 {
-	lw_sp_error e;
+	lw_error	e;
 	lw_sp_status s;
 	long		held;
 	bool		full = c->cfg->full != 0;
@@ -354,7 +354,7 @@ step_liked(sync_ctx *c)
 		return STEP_FINISHED(fail_db(c, "liked songs"));
 	s = lw_sp_liked(&c->sp, on_liked, c, &e);
 	if (s != LW_SP_OK && s != LW_SP_STOPPED && s != LW_SP_BAD_PAGING)
-		return STEP_FINISHED(fail_api(c, "reading liked songs", &e));
+		return STEP_FINISHED(fail_api(c, "reading liked songs", s, &e));
 	if (s == LW_SP_BAD_PAGING)
 	{
 		warn(c, "liked songs: %s", e.message);
@@ -383,7 +383,7 @@ step_liked(sync_ctx *c)
 			return 0;
 		}
 		if (s != LW_SP_OK)
-			return STEP_FINISHED(fail_api(c, "reading liked songs", &e));
+			return STEP_FINISHED(fail_api(c, "reading liked songs", s, &e));
 		if (lw_store_liked_finish_full(c->store, &c->counts) < 0)
 			return STEP_FINISHED(fail_db(c, "liked songs"));
 	}
@@ -392,7 +392,7 @@ step_liked(sync_ctx *c)
 
 /* Probe outcome for a capability: returns true when the endpoint may be used again. */
 static bool
-capability_refused(sync_ctx *c, cap_state *cap, const char *name, const lw_sp_error *e)
+capability_refused(sync_ctx *c, cap_state *cap, const char *name, const lw_error *e)
 {
 	char		detail[160];
 
@@ -446,7 +446,7 @@ capability_cached_off(sync_ctx *c, cap_state *cap, const char *name)
 static int
 single_artists(sync_ctx *c, const char *const *ids, int n, bool *stop)
 {
-	lw_sp_error e;
+	lw_error	e;
 	long		before = c->counts.artists_loaded;
 	int			done = 0;
 	lw_sp_status s = lw_sp_artists_each(&c->sp, ids, n, on_artists, c, &done, &e);
@@ -465,14 +465,14 @@ single_artists(sync_ctx *c, const char *const *ids, int n, bool *stop)
 			return STEP_FINISHED(fail_db(c, "artists"));
 		return 0;
 	}
-	return STEP_FINISHED(fail_api(c, "reading artists one by one", &e));
+	return STEP_FINISHED(fail_api(c, "reading artists one by one", s, &e));
 }
 
 static int
 step_artists(sync_ctx *c)
 {
-	char		ids[50][72];
-	char		after[72] = "";
+	char		ids[50][LW_ID_BUF];
+	char		after[LW_ID_BUF] = "";
 	bool		batch = true;
 	int			n;
 	int			r;
@@ -495,7 +495,7 @@ step_artists(sync_ctx *c)
 		c->counts.artists_requested += n;
 		if (batch)
 		{
-			lw_sp_error e;
+			lw_error	e;
 			long		before = c->counts.artists_loaded;
 			lw_sp_status s = lw_sp_artists(&c->sp, idp, n, on_artists, c, &e);
 
@@ -512,7 +512,7 @@ step_artists(sync_ctx *c)
 				batch = false;	/* fall back to single lookups, starting with this batch */
 			}
 			else
-				return STEP_FINISHED(fail_api(c, "reading artists", &e));
+				return STEP_FINISHED(fail_api(c, "reading artists", s, &e));
 		}
 		if (!batch)
 		{
@@ -532,8 +532,8 @@ step_artists(sync_ctx *c)
 static int
 step_features(sync_ctx *c)
 {
-	char		ids[100][72];
-	char		after[72] = "";
+	char		ids[100][LW_ID_BUF];
+	char		after[LW_ID_BUF] = "";
 	int			n;
 	int			r;
 	long		loaded_before = c->counts.features_loaded;
@@ -549,7 +549,7 @@ step_features(sync_ctx *c)
 	for (;;)
 	{
 		const char *idp[100];
-		lw_sp_error e;
+		lw_error	e;
 		lw_sp_status s;
 
 		if (lw_store_tracks_without_features(c->store, after, 100, ids, &n) < 0)
@@ -566,7 +566,7 @@ step_features(sync_ctx *c)
 			break;				/* features stay absent: no rows, never zeros */
 		}
 		if (s != LW_SP_OK)
-			return STEP_FINISHED(fail_api(c, "reading audio features", &e));
+			return STEP_FINISHED(fail_api(c, "reading audio features", s, &e));
 		if (capability_ok(c, &c->cap_features, "audio_features") < 0)
 			return STEP_FINISHED(fail_db(c, "capabilities"));
 		c->counts.features_requested += n;
@@ -591,7 +591,7 @@ static int
 sync_run(sync_ctx *c)
 {
 	lw_error	err;
-	lw_sp_error e;
+	lw_error	e;
 	lw_user		me;
 	json_t	   *me_json = NULL;
 	lw_sp_status s;
@@ -610,7 +610,7 @@ sync_run(sync_ctx *c)
 
 	s = lw_sp_me(&c->sp, &me, &me_json, &e);
 	if (s != LW_SP_OK)
-		return fail_api(c, "reading the user (/me)", &e);
+		return fail_api(c, "reading the user (/me)", s, &e);
 	snprintf(c->user_id, sizeof(c->user_id), "%s", me.id);
 	c->have_user = true;
 	r = lw_store_upsert_user(c->store, &me);

@@ -8,7 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Growable NUL-terminated byte buffer. Zero-initialise ({0}) before use. Aborts on OOM. */
+/*
+ * The one growable NUL-terminated byte buffer of lw-ingest. Zero-initialise ({0}) before use.
+ *
+ * Out of memory aborts the process (message on stderr) instead of returning an error: every
+ * caller would otherwise have to carry and check a flag (store.c once did, for COPY data, and
+ * the flag was easy to drop). Aborting loses nothing: the database rolls back the open
+ * transaction when the connection drops, the token file is only ever replaced by rename, and
+ * the next run marks the 'running' ingest_runs row failed and resumes.
+ */
 typedef struct lw_buf
 {
 	char	   *data;

@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------------
 -- The library: what the ingestor (lw-ingest) writes and the analysis reads.
--- Every table lives in the schema listen_wiseer; the README documents each one.
+-- Every table lives in the schema listen_wiseer; docs/reference.md documents each one.
 -- Data tables are registered with pg_extension_config_dump so pg_dump keeps them.
 -- ---------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------------
 -- Isolation Forest (Liu, Ting & Zhou 2008, as scikit-learn implements it).
--- Scores are in (0, 1]; higher = more anomalous.  README.md ("Isolation forest") has the details.
+-- Scores are in (0, 1]; higher = more anomalous.  docs/design/isolation-forest.md has the details.
 --   window form:  isolation_forest_score(v [, n_trees, sample_size, seed]) OVER (PARTITION BY ...)
 --   model form:   isolation_forest(v [, ...]) -> isolation_forest_model;
 --                 isolation_forest_score(model, v)

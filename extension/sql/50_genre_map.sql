@@ -1,7 +1,7 @@
 -- ---------------------------------------------------------------------------
 -- Genre map: Spotify's micro-genres -> a family (about 19) and one of four
 -- groups (electronic, acoustic, instrumental, dance), by rules the user owns.
--- README.md ("Genre map") explains the rules and the defaults.
+-- docs/design/genre-map.md explains the rules and the defaults.
 --   genre_map(genre) -> (family, genre_group); genre_family(genre); genre_group(genre)
 --   genre_normalize(genre); genre_map_explain(genre)
 --   genre_vote(genres text[]); aggregate genre_vote_agg(genres text[], artist_position)
@@ -105,107 +105,55 @@ CREATE AGGREGATE @extschema@.genre_vote_agg(genres text[], artist_position integ
 CREATE FUNCTION listen_wiseer.genre_rules_changed() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'genre_rules_changed' LANGUAGE C;
 
--- A changed default row stops being default (so pg_dump keeps it); an
--- INSERT whose key is a shipped row replaces that row (this is how a
--- restore brings back the user's version); deleting a shipped rule or alias
--- disables it instead (so the deletion survives a restore).
-CREATE FUNCTION listen_wiseer.genre_rules_guard() RETURNS trigger
+-- The one protocol of the three default-row tables (families, aliases, rules):
+-- a changed default row stops being default (so pg_dump keeps it); an INSERT
+-- whose key is a shipped row replaces that row (this is how a restore brings
+-- back the user's version); a shipped row's key cannot change (a restore would
+-- bring the old one back); deleting a shipped row disables it (so the deletion
+-- survives a restore) or, for a family that rules may point at, is refused.
+-- Trigger arguments describe the table: key column, the columns a user may
+-- change (text[] literal), the noun and the verb for a key change in messages,
+-- the hint for it, and on delete 'disable' or 'refuse'.
+CREATE FUNCTION listen_wiseer.genre_default_guard() RETURNS trigger
 	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	key_col  text := TG_ARGV[0];
+	cols     text[] := TG_ARGV[1]::text[];
+	noun     text := TG_ARGV[2];
+	tbl      text := format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME);
+	set_list text;
+	n        bigint;
 BEGIN
 	IF TG_OP = 'INSERT' THEN
 		IF NOT NEW.is_default THEN
-			UPDATE listen_wiseer.genre_rules
-			   SET family = NEW.family, genre_group = NEW.genre_group, priority = NEW.priority,
-			       enabled = NEW.enabled, note = NEW.note
-			 WHERE pattern = NEW.pattern AND builtin;
-			IF FOUND THEN
+			SELECT string_agg(format('%I = ($1).%I', c, c), ', ') INTO set_list FROM unnest(cols) c;
+			EXECUTE format('UPDATE %s SET %s WHERE %I = ($1).%I AND builtin', tbl, set_list,
+						   key_col, key_col) USING NEW;
+			GET DIAGNOSTICS n = ROW_COUNT;
+			IF n > 0 THEN
 				RETURN NULL;
 			END IF;
 		END IF;
 		RETURN NEW;
 	ELSIF TG_OP = 'UPDATE' THEN
-		IF OLD.builtin AND NEW.pattern IS DISTINCT FROM OLD.pattern THEN
-			RAISE EXCEPTION 'cannot change the pattern of built-in genre rule "%"', OLD.pattern
-				USING ERRCODE = 'feature_not_supported',
-				      HINT = 'Insert a new rule and delete (disable) this one.';
+		IF OLD.builtin AND to_jsonb(NEW) -> key_col IS DISTINCT FROM to_jsonb(OLD) -> key_col THEN
+			RAISE EXCEPTION 'cannot % built-in % "%"', TG_ARGV[3], noun, to_jsonb(OLD) ->> key_col
+				USING ERRCODE = 'feature_not_supported', HINT = TG_ARGV[4];
 		END IF;
 		NEW.builtin := OLD.builtin;
-		IF (NEW.family, NEW.genre_group, NEW.priority, NEW.enabled, NEW.note)
-		   IS DISTINCT FROM (OLD.family, OLD.genre_group, OLD.priority, OLD.enabled, OLD.note) THEN
+		IF EXISTS (SELECT FROM unnest(cols) c WHERE to_jsonb(NEW) -> c IS DISTINCT FROM to_jsonb(OLD) -> c) THEN
 			NEW.is_default := false;
 		END IF;
 		RETURN NEW;
 	ELSE
 		IF OLD.builtin THEN
-			UPDATE listen_wiseer.genre_rules SET enabled = false WHERE pattern = OLD.pattern;
+			IF TG_ARGV[5] = 'refuse' THEN
+				RAISE EXCEPTION 'cannot delete built-in % "%"', noun, to_jsonb(OLD) ->> key_col
+					USING ERRCODE = 'feature_not_supported';
+			END IF;
+			EXECUTE format('UPDATE %s SET enabled = false WHERE %I = ($1).%I', tbl, key_col, key_col)
+				USING OLD;
 			RETURN NULL;
-		END IF;
-		RETURN OLD;
-	END IF;
-END $$;
-
-CREATE FUNCTION listen_wiseer.genre_aliases_guard() RETURNS trigger
-	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-	IF TG_OP = 'INSERT' THEN
-		IF NOT NEW.is_default THEN
-			UPDATE listen_wiseer.genre_aliases
-			   SET canonical = NEW.canonical, enabled = NEW.enabled
-			 WHERE alias = NEW.alias AND builtin;
-			IF FOUND THEN
-				RETURN NULL;
-			END IF;
-		END IF;
-		RETURN NEW;
-	ELSIF TG_OP = 'UPDATE' THEN
-		IF OLD.builtin AND NEW.alias IS DISTINCT FROM OLD.alias THEN
-			RAISE EXCEPTION 'cannot rename built-in genre alias "%"', OLD.alias
-				USING ERRCODE = 'feature_not_supported',
-				      HINT = 'Insert a new alias and delete (disable) this one.';
-		END IF;
-		NEW.builtin := OLD.builtin;
-		IF (NEW.canonical, NEW.enabled) IS DISTINCT FROM (OLD.canonical, OLD.enabled) THEN
-			NEW.is_default := false;
-		END IF;
-		RETURN NEW;
-	ELSE
-		IF OLD.builtin THEN
-			UPDATE listen_wiseer.genre_aliases SET enabled = false WHERE alias = OLD.alias;
-			RETURN NULL;
-		END IF;
-		RETURN OLD;
-	END IF;
-END $$;
-
-CREATE FUNCTION listen_wiseer.genre_families_guard() RETURNS trigger
-	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-	IF TG_OP = 'INSERT' THEN
-		IF NOT NEW.is_default THEN
-			UPDATE listen_wiseer.genre_families
-			   SET genre_group = NEW.genre_group, priority = NEW.priority, description = NEW.description
-			 WHERE family = NEW.family AND builtin;
-			IF FOUND THEN
-				RETURN NULL;
-			END IF;
-		END IF;
-		RETURN NEW;
-	ELSIF TG_OP = 'UPDATE' THEN
-		IF OLD.builtin AND NEW.family IS DISTINCT FROM OLD.family THEN
-			RAISE EXCEPTION 'cannot rename built-in genre family "%"', OLD.family
-				USING ERRCODE = 'feature_not_supported',
-				      HINT = 'Add a new family and point the rules at it.';
-		END IF;
-		NEW.builtin := OLD.builtin;
-		IF (NEW.genre_group, NEW.priority, NEW.description)
-		   IS DISTINCT FROM (OLD.genre_group, OLD.priority, OLD.description) THEN
-			NEW.is_default := false;
-		END IF;
-		RETURN NEW;
-	ELSE
-		IF OLD.builtin THEN
-			RAISE EXCEPTION 'cannot delete built-in genre family "%"', OLD.family
-				USING ERRCODE = 'feature_not_supported';
 		END IF;
 		RETURN OLD;
 	END IF;
@@ -460,11 +408,17 @@ SELECT p, f, g, pr, true, true FROM (VALUES
 ) AS t(p, f, g, pr);
 
 CREATE TRIGGER genre_families_guard BEFORE INSERT OR UPDATE OR DELETE ON listen_wiseer.genre_families
-	FOR EACH ROW EXECUTE FUNCTION listen_wiseer.genre_families_guard();
+	FOR EACH ROW EXECUTE FUNCTION listen_wiseer.genre_default_guard('family',
+		'{genre_group,priority,description}', 'genre family', 'rename',
+		'Add a new family and point the rules at it.', 'refuse');
 CREATE TRIGGER genre_aliases_guard BEFORE INSERT OR UPDATE OR DELETE ON listen_wiseer.genre_aliases
-	FOR EACH ROW EXECUTE FUNCTION listen_wiseer.genre_aliases_guard();
+	FOR EACH ROW EXECUTE FUNCTION listen_wiseer.genre_default_guard('alias',
+		'{canonical,enabled}', 'genre alias', 'rename',
+		'Insert a new alias and delete (disable) this one.', 'disable');
 CREATE TRIGGER genre_rules_guard BEFORE INSERT OR UPDATE OR DELETE ON listen_wiseer.genre_rules
-	FOR EACH ROW EXECUTE FUNCTION listen_wiseer.genre_rules_guard();
+	FOR EACH ROW EXECUTE FUNCTION listen_wiseer.genre_default_guard('pattern',
+		'{family,genre_group,priority,enabled,note}', 'genre rule', 'change the pattern of',
+		'Insert a new rule and delete (disable) this one.', 'disable');
 CREATE TRIGGER genre_families_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON listen_wiseer.genre_families
 	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.genre_rules_changed();
 CREATE TRIGGER genre_aliases_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON listen_wiseer.genre_aliases

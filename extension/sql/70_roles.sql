@@ -2,7 +2,7 @@
 -- Roles.  Roles are cluster-wide, so the extension creates none; these two
 -- functions give an existing role what one of the two documented jobs needs
 -- in this database (extension/roles.sql creates lw_reader and lw_ingest and
--- calls them; README "Security and reliability").  Run them as a superuser,
+-- calls them; docs/design/security.md).  Run them as a superuser,
 -- or as whoever owns the extension's objects.  Both are idempotent.
 --   grant_reader(role): a BI tool.  CONNECT, USAGE on both schemas, SELECT on
 --     every table and view of listen_wiseer, EXECUTE on the extension's

@@ -5,7 +5,8 @@
  * that, for each scripted reply in order, accepts one connection, reads one request (head + Content-Length body), appends it to
  * a log file as "=== REQUEST\n<raw request>\n", sends the reply and closes the connection. A reply
  * is raw HTTP text (fake_reply() builds one). fake_stop() waits for the child (or
- * kills it if replies were left unused) and returns how many requests it served.
+ * kills it if replies were left unused) and returns how many requests it served. The helpers are
+ * static inline so that a test may use only some of them.
  */
 #ifndef LW_FAKE_SERVER_H
 #define LW_FAKE_SERVER_H
@@ -29,7 +30,7 @@ typedef struct fake_server
 	char		log_path[256];
 } fake_server;
 
-static void
+static inline void
 fake_send(int fd, const char *s, size_t n)
 {
 	while (n > 0)
@@ -44,7 +45,7 @@ fake_send(int fd, const char *s, size_t n)
 }
 
 /* Read one request; returns bytes read into buf (NUL-terminated). */
-static size_t
+static inline size_t
 fake_read_request(int fd, char *buf, size_t cap)
 {
 	size_t		len = 0;
@@ -79,7 +80,7 @@ fake_read_request(int fd, char *buf, size_t cap)
 }
 
 /* Bind the listener (fs->port is known afterwards). */
-static int
+static inline int
 fake_listen(fake_server *fs)
 {
 	struct sockaddr_in a;
@@ -104,7 +105,7 @@ fake_listen(fake_server *fs)
 }
 
 /* Serve the replies (raw HTTP texts) in a child process, one connection each. */
-static int
+static inline int
 fake_serve(fake_server *fs, char *const *replies, int nreplies)
 {
 	int			lfd = fs->lfd;
@@ -151,7 +152,7 @@ fake_serve(fake_server *fs, char *const *replies, int nreplies)
 }
 
 /* The request log so far (malloc'd, "" if none). */
-static char *
+static inline char *
 fake_log(const fake_server *fs)
 {
 	FILE	   *f = fopen(fs->log_path, "r");
@@ -174,7 +175,7 @@ fake_log(const fake_server *fs)
 	return s;
 }
 
-static int
+static inline int
 fake_count(const char *hay, const char *needle)
 {
 	int			c = 0;
@@ -185,7 +186,7 @@ fake_count(const char *hay, const char *needle)
 }
 
 /* Stop the server; returns the number of requests it logged. */
-static int
+static inline int
 fake_stop(fake_server *fs)
 {
 	int			st;
@@ -209,7 +210,7 @@ done:
 }
 
 /* A complete HTTP/1.1 reply (malloc'd) with Content-Length; extra_headers end in "\r\n". */
-static char *
+static inline char *
 fake_reply(const char *status, const char *extra_headers, const char *body)
 {
 	size_t		n = strlen(status) + strlen(extra_headers) + strlen(body) + 200;
@@ -220,7 +221,7 @@ fake_reply(const char *status, const char *extra_headers, const char *body)
 	return s;
 }
 
-static void
+static inline void
 fake_free_replies(char **replies, int n)
 {
 	for (int i = 0; i < n; i++)

@@ -10,6 +10,7 @@
 #define LW_TEST_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int	lw_t_pass = 0;
@@ -57,6 +58,25 @@ static const char *lw_t_current = "";
 
 #define LW_TEST(name) static void test_##name(void)
 #define LW_RUN(name) do { lw_t_current = #name; test_##name(); } while (0)
+/* A scratch directory /tmp/lw-<name>-XXXXXX for a test program (dir: at least 64 bytes). */
+static inline int
+lw_test_mkdtemp(char *dir, size_t size, const char *name)
+{
+	snprintf(dir, size, "/tmp/lw-%s-XXXXXX", name);
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+/* Remove it and everything in it (a warning, not a failure, if that fails). */
+static inline void
+lw_test_rmdir(const char *dir)
+{
+	char		cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("warning: could not remove %s\n", dir);
+}
+
 #define LW_TEST_END() \
 	do { \
 		printf("RESULT passed=%d failed=%d\n", lw_t_pass, lw_t_fail); \

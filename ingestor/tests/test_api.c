@@ -65,7 +65,7 @@ LW_TEST(ok_and_paths)
 	CHECK(api != NULL);
 	CHECK_INT(lw_api_get_json(api, "/me", &j, &res), 0);
 	CHECK_INT(res.status, LW_API_OK);
-	CHECK_INT(res.http_status, 200);
+	CHECK_INT(res.error.http_status, 200);
 	CHECK_STR(json_string_value(json_object_get(j, "id")), "anademo");
 	json_decref(j);
 	snprintf(next, sizeof(next), "http://127.0.0.1:%d/v1/me/playlists?offset=50&limit=50", fs.port);
@@ -104,7 +104,7 @@ LW_TEST(next_url_guard)
 	api = lw_api_open(&c, &e);
 	CHECK_INT(lw_api_get_json(api, "https://evil.example.org/v1/me", &j, &res), -1);
 	CHECK_INT(res.status, LW_API_CONFIG_ERROR);
-	CHECK(strstr(res.message, "outside the API URL") != NULL);
+	CHECK(strstr(res.error.message, "outside the API URL") != NULL);
 	CHECK_INT(lw_api_exit_code(&res), LW_EXIT_USAGE);
 	snprintf(u, sizeof(u), "http://127.0.0.1:%d/v1evil/me", fs.port);
 	CHECK_INT(lw_api_get_json(api, u, &j, &res), -1);
@@ -179,10 +179,11 @@ LW_TEST(second_401_needs_login)
 	api = lw_api_open(&c, &e);
 	CHECK_INT(lw_api_get_json(api, "/me", &j, &res), -1);
 	CHECK_INT(res.status, LW_API_NEEDS_LOGIN);
-	CHECK_INT(res.needs_login, 1);
-	CHECK_INT(res.http_status, 401);
+	CHECK_INT(res.status, LW_API_NEEDS_LOGIN);
+	CHECK_INT(res.error.exit_code, LW_EXIT_NEEDS_LOGIN);
+	CHECK_INT(res.error.http_status, 401);
 	CHECK_INT(lw_api_exit_code(&res), LW_EXIT_NEEDS_LOGIN);
-	CHECK(strstr(res.message, "lw-ingest login") != NULL);
+	CHECK(strstr(res.error.message, "lw-ingest login") != NULL);
 	CHECK_INT(fake_stop(&fs), 3);	/* exactly one refresh, one retry */
 	lw_api_close(api);
 	fake_free_replies(r, 3);
@@ -209,7 +210,7 @@ LW_TEST(refresh_rejected_needs_login)
 	api = lw_api_open(&c, &e);
 	CHECK_INT(lw_api_get_json(api, "/me", &j, &res), -1);
 	CHECK_INT(res.status, LW_API_NEEDS_LOGIN);
-	CHECK(strstr(res.message, "Refresh token expired") != NULL);
+	CHECK(strstr(res.error.message, "Refresh token expired") != NULL);
 	CHECK_INT(fake_stop(&fs), 2);
 	lw_api_close(api);
 	fake_free_replies(r, 2);
@@ -275,29 +276,30 @@ LW_TEST(errors_map_to_results)
 
 	CHECK_INT(lw_api_get_json(api, "/me/tracks", &j, &res), -1);
 	CHECK_INT(res.status, LW_API_HTTP_ERROR);
-	CHECK_INT(res.http_status, 403);
-	CHECK(strstr(res.message, "Insufficient client scope") != NULL);
+	CHECK_INT(res.error.http_status, 403);
+	CHECK(strstr(res.error.message, "Insufficient client scope") != NULL);
 	CHECK_INT(lw_api_exit_code(&res), LW_EXIT_FAILURE);
 
 	CHECK_INT(lw_api_get_json(api, "/x", &j, &res), -1);
 	CHECK_INT(res.status, LW_API_HTTP_ERROR);
-	CHECK_INT(res.http_status, 404);
+	CHECK_INT(res.error.http_status, 404);
 
 	/* a 1 s wait fits the 10 s budget, then 3600 s does not: partial */
 	CHECK_INT(lw_api_get_json(api, "/x", &j, &res), -1);
 	CHECK_INT(res.status, LW_API_RATE_LIMITED);
-	CHECK_INT(res.rate_limited, 1);
+	CHECK_INT(res.status, LW_API_RATE_LIMITED);
+	CHECK_INT(lw_api_exit_code(&res), LW_EXIT_PARTIAL);
 	CHECK_INT(res.retry_after, 3600);
 	CHECK_INT(lw_api_exit_code(&res), LW_EXIT_PARTIAL);
 	CHECK(lw_api_budget_left(api) < 9.0);
 
 	CHECK_INT(lw_api_get_json(api, "/x", &j, &res), -1);
 	CHECK_INT(res.status, LW_API_FAILED);
-	CHECK(strstr(res.message, "not valid JSON") != NULL);
+	CHECK(strstr(res.error.message, "not valid JSON") != NULL);
 
 	CHECK_INT(lw_api_get_json(api, "/x", &j, &res), -1);
 	CHECK_INT(res.status, LW_API_FAILED);
-	CHECK_INT(res.http_status, 503);
+	CHECK_INT(res.error.http_status, 503);
 	CHECK(j == NULL);
 	CHECK_INT(fake_stop(&fs), 6);
 	lw_api_close(api);
@@ -354,8 +356,7 @@ LW_TEST(client_credentials)
 int
 main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/lw-apitest-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (lw_test_mkdtemp(dir, sizeof(dir), "apitest") < 0)
 		return 2;
 	LW_RUN(ok_and_paths);
 	LW_RUN(next_url_guard);
@@ -365,12 +366,6 @@ main(void)
 	LW_RUN(proactive_refresh_on_open);
 	LW_RUN(errors_map_to_results);
 	LW_RUN(client_credentials);
-	{
-		char		cmd[100];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("warning: could not remove %s\n", dir);
-	}
+	lw_test_rmdir(dir);
 	LW_TEST_END();
 }

@@ -147,7 +147,7 @@ LW_TEST(header_map)
 
 LW_TEST(track_ids)
 {
-	char		out[72];
+	char		out[LW_ID_BUF];
 
 	CHECK(lw_csv_track_id("7tDemoTrack0000000000X", out, sizeof(out)));
 	CHECK_STR(out, "7tDemoTrack0000000000X");
@@ -186,7 +186,7 @@ LW_TEST(rows)
 	lw_csv_map	m;
 	lw_features f;
 	char		why[64];
-	char		id[72];
+	char		id[LW_ID_BUF];
 
 	CHECK_INT(lw_csv_map_header(hdr, 14, &m, why, sizeof(why)), 0);
 	CHECK_INT(lw_csv_row(&m, good, 14, &f, id), LW_CSV_OK);

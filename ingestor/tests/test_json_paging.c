@@ -1,7 +1,7 @@
-/* Unit tests: paging objects, the paging guard and the endpoint walkers (spotify.c), fed by a
+/* Unit tests: paging objects, the paging guard and the endpoint walkers (spotify_walk.c), fed by a
  * fake fetch function instead of the network. */
 #include "lw_test.h"
-#include "spotify.h"
+#include "spotify_walk.h"
 
 #include <stdlib.h>
 
@@ -39,7 +39,7 @@ fake_fetch(void *ctx, const char *url, json_t **out, lw_api_result *res)
 	for (int i = 0; i < f->n; i++)
 		if (strcmp(f->pages[i].url, full) == 0)
 		{
-			res->http_status = f->pages[i].status;
+			res->error.http_status = f->pages[i].status;
 			if (f->pages[i].status == 200)
 			{
 				*out = json_loads(f->pages[i].body, 0, NULL);
@@ -48,11 +48,11 @@ fake_fetch(void *ctx, const char *url, json_t **out, lw_api_result *res)
 			}
 			res->status = f->pages[i].status == 429 ? LW_API_RATE_LIMITED
 				: f->pages[i].status == 0 ? LW_API_FAILED : LW_API_HTTP_ERROR;
-			snprintf(res->message, sizeof(res->message), "HTTP %ld", f->pages[i].status);
+			snprintf(res->error.message, sizeof(res->error.message), "HTTP %ld", f->pages[i].status);
 			return -1;
 		}
 	res->status = LW_API_HTTP_ERROR;
-	res->http_status = 404;
+	res->error.http_status = 404;
 	return -1;
 }
 
@@ -224,7 +224,7 @@ LW_TEST(walk_follows_next)
 	fake		f;
 	lw_counts	c = {0};
 	collected	col = {0};
-	lw_sp_error e;
+	lw_error	e;
 
 	fake_init(&sp, &f, pages, 2, &c);
 	CHECK_INT(lw_sp_playlist_items(&sp, "P1", collect_items, &col, &e), LW_SP_OK);
@@ -281,7 +281,7 @@ LW_TEST(walk_refuses_bad_links)
 	fake		f;
 	lw_counts	c = {0};
 	collected	col = {0};
-	lw_sp_error e;
+	lw_error	e;
 
 	fake_init(&sp, &f, loop, 1, &c);
 	CHECK_INT(lw_sp_playlists(&sp, collect_playlists, &col, &e), LW_SP_BAD_PAGING);
@@ -312,14 +312,16 @@ LW_TEST(walk_statuses)
 	lw_spotify	sp;
 	fake		f;
 	collected	col = {0};
-	lw_sp_error e;
+	lw_error	e;
 
 	fake_init(&sp, &f, pages, 4, NULL);
 	CHECK_INT(lw_sp_playlist_items(&sp, "F1", collect_items, &col, &e), LW_SP_UNAVAILABLE);
 	CHECK_INT(e.http_status, 403);
 	CHECK_INT(lw_sp_playlist_items(&sp, "Z9", collect_items, &col, &e), LW_SP_UNAVAILABLE);
 	CHECK_INT(e.http_status, 404);
+	CHECK_INT(e.exit_code, LW_EXIT_FAILURE);
 	CHECK_INT(lw_sp_playlist_items(&sp, "R1", collect_items, &col, &e), LW_SP_RATE_LIMITED);
+	CHECK_INT(e.exit_code, LW_EXIT_PARTIAL);
 	CHECK_INT(lw_sp_playlist_items(&sp, "N1", collect_items, &col, &e), LW_SP_FAILED);
 	CHECK_INT(lw_sp_playlist_items(&sp, "J1", collect_items, &col, &e), LW_SP_FAILED);
 	CHECK(strstr(e.message, "paging") != NULL);

@@ -1,8 +1,8 @@
-/* Unit tests: JSON -> records (spotify.c parsers): tracks, playlist items and liked entries with
+/* Unit tests: JSON -> records (spotify_parse.c): tracks, playlist items and liked entries with
  * every oddity the API sends, playlists, users, artists with and without genres, audio features
  * with null entries. */
 #include "lw_test.h"
-#include "spotify.h"
+#include "spotify_walk.h"
 
 #include <stdlib.h>
 
@@ -447,7 +447,7 @@ LW_TEST(features_batch_with_nulls)
 	lw_spotify	sp;
 	lw_counts	c = {0};
 	feat_sink	s = {0};
-	lw_sp_error e;
+	lw_error	e;
 	const char *ids[] = {"a1", "a2", "a3", "a4"};
 
 	memset(&sp, 0, sizeof(sp));

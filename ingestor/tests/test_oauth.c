@@ -1,4 +1,7 @@
-/* Unit tests: oauth.c (PKCE, state, authorize URL, callback parsing, listener, grants, refresh). */
+/*
+ * Unit tests: oauth.c (PKCE, state, authorize URL, callback parsing, grants, refresh). The
+ * login listener is tested in test_callback_server.c.
+ */
 #include "lw_test.h"
 #include "fake_server.h"
 #include "config.h"
@@ -134,119 +137,6 @@ LW_TEST(parse_callback)
 	CHECK_INT(lw_oauth_parse_callback("state=S1", "S1", &code, &e), -1);
 	CHECK(strstr(e.message, "no authorization code") != NULL);
 	CHECK_INT(lw_oauth_parse_callback("code=&state=S1", "S1", &code, &e), -1);
-}
-
-/* Child: play the browser against the listener: a stray request, then the real callback. */
-static pid_t
-browser(int port, const char *target, const char *out_path)
-{
-	pid_t		pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0)
-	{
-		const char *targets[] = {"/favicon.ico", target};
-		FILE	   *out = fopen(out_path, "w");
-
-		for (int i = 0; i < 2; i++)
-		{
-			struct sockaddr_in a = {.sin_family = AF_INET,.sin_port = htons((uint16_t) port)};
-			int			fd = socket(AF_INET, SOCK_STREAM, 0);
-			char		req[512];
-			char		buf[4096];
-			ssize_t		n;
-
-			a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-			for (int k = 0; k < 100 && connect(fd, (struct sockaddr *) &a, sizeof(a)) < 0; k++)
-			{
-				usleep(20000);
-				close(fd);
-				fd = socket(AF_INET, SOCK_STREAM, 0);
-			}
-			snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", targets[i]);
-			fake_send(fd, req, strlen(req));
-			while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0)
-			{
-				buf[n] = '\0';
-				fputs(buf, out);
-			}
-			fputs("\n=== END\n", out);
-			close(fd);
-		}
-		fclose(out);
-		_exit(0);
-	}
-	return pid;
-}
-
-LW_TEST(callback_listener)
-{
-	fake_server probe;
-	char		uri[128];
-	char		outp[300];
-	lw_error	e;
-	int			fd;
-	char	   *query = NULL;
-	pid_t		pid;
-	int			st;
-
-	/* find a free port */
-	fake_listen(&probe);
-	close(probe.lfd);
-	snprintf(uri, sizeof(uri), "http://127.0.0.1:%d/callback", probe.port);
-	snprintf(outp, sizeof(outp), "%s/browser.txt", dir);
-	lw_error_clear(&e);
-	fd = lw_callback_listen(uri, &e);
-	CHECK(fd >= 0);
-	pid = browser(probe.port, "/callback?code=AQxyz&state=ST8", outp);
-	CHECK_INT(lw_callback_wait(fd, uri, "ST8", 10, &query, &e), 0);
-	CHECK_STR(query, "code=AQxyz&state=ST8");
-	free(query);
-	waitpid(pid, &st, 0);
-	{
-		FILE	   *f = fopen(outp, "r");
-		char		all[16384] = "";
-		size_t		n = f ? fread(all, 1, sizeof(all) - 1, f) : 0;
-
-		all[n] = '\0';
-		if (f)
-			fclose(f);
-		CHECK(strncmp(all, "HTTP/1.1 404", 12) == 0);
-		CHECK(strstr(all, "=== END\nHTTP/1.1 200 OK") != NULL);
-		CHECK(strstr(all, "text/html") != NULL);
-		CHECK(strstr(all, "login received") != NULL);
-	}
-
-	/* wrong state: the browser is told it failed, the query is still returned for the caller */
-	pid = browser(probe.port, "/callback?code=AQxyz&state=WRONG", outp);
-	CHECK_INT(lw_callback_wait(fd, uri, "ST8", 10, &query, &e), 0);
-	free(query);
-	waitpid(pid, &st, 0);
-	{
-		FILE	   *f = fopen(outp, "r");
-		char		all[16384] = "";
-		size_t		n = f ? fread(all, 1, sizeof(all) - 1, f) : 0;
-
-		all[n] = '\0';
-		if (f)
-			fclose(f);
-		CHECK(strstr(all, "=== END\nHTTP/1.1 400") != NULL);
-		CHECK(strstr(all, "login failed") != NULL);
-	}
-
-	/* nobody comes: timeout */
-	CHECK_INT(lw_callback_wait(fd, uri, "ST8", 1, &query, &e), -1);
-	CHECK(query == NULL);
-	CHECK(strstr(e.message, "no login callback") != NULL);
-	close(fd);
-
-	/* port in use */
-	fd = lw_callback_listen(uri, &e);
-	CHECK(fd >= 0);
-	CHECK_INT(lw_callback_listen(uri, &e), -1);
-	CHECK(strstr(e.message, "cannot listen") != NULL);
-	close(fd);
 }
 
 static void
@@ -532,14 +422,12 @@ LW_TEST(env_refresh_token)
 int
 main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/lw-oauthtest-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (lw_test_mkdtemp(dir, sizeof(dir), "oauthtest") < 0)
 		return 2;
 	LW_RUN(pkce_rfc7636_vector);
 	LW_RUN(pkce_generate);
 	LW_RUN(state_and_authorize_url);
 	LW_RUN(parse_callback);
-	LW_RUN(callback_listener);
 	LW_RUN(code_exchange_public_client);
 	LW_RUN(code_exchange_confidential_client);
 	LW_RUN(grant_errors);
@@ -547,12 +435,6 @@ main(void)
 	LW_RUN(refresh_saves_rotated_token);
 	LW_RUN(no_refresh_when_fresh_or_already_refreshed);
 	LW_RUN(env_refresh_token);
-	{
-		char		cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("warning: could not remove %s\n", dir);
-	}
+	lw_test_rmdir(dir);
 	LW_TEST_END();
 }

@@ -303,7 +303,7 @@ LW_TEST(artists)
 	lw_artist	a;
 	lw_counts	c = {0};
 	const char *g[] = {"dream pop", "a \"quoted\", genre"};
-	char		ids[50][72];
+	char		ids[50][LW_ID_BUF];
 	int			n;
 	const char *idp[1] = {"A1"};
 
@@ -360,7 +360,7 @@ LW_TEST(features)
 {
 	lw_features f[4];
 	lw_features_merge m;
-	char		ids[100][72];
+	char		ids[100][LW_ID_BUF];
 	int			n;
 	const char *idp[2] = {"T1", "T2"};
 

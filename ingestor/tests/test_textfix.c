@@ -3,7 +3,7 @@
  * lw_utf8_prefix, and the parsers' limits (names cut at a character boundary, over-long keys
  * absent, genres dropped or capped) on documents that went through the repair. */
 #include "lw_test.h"
-#include "spotify.h"
+#include "spotify_parse.h"
 #include "textfix.h"
 
 #include <stdlib.h>

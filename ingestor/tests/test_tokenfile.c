@@ -374,8 +374,7 @@ LW_TEST(expiring)
 int
 main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/lw-tokentest-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (lw_test_mkdtemp(dir, sizeof(dir), "tokentest") < 0)
 		return 2;
 	LW_RUN(save_load_roundtrip);
 	LW_RUN(corrupt_file);
@@ -385,12 +384,6 @@ main(void)
 	LW_RUN(wide_mode_refused);
 	LW_RUN(hostile_directory_refused);
 	LW_RUN(expiring);
-	{
-		char		cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("warning: could not remove %s\n", dir);
-	}
+	lw_test_rmdir(dir);
 	LW_TEST_END();
 }

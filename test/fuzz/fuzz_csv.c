@@ -87,7 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else
 		{
 			lw_features feat;
-			char		idbuf[72];
+			char		idbuf[LW_ID_BUF];
 			lw_csv_verdict v = lw_csv_row(&map, fields, n, &feat, idbuf);
 
 			CHECK(v >= LW_CSV_OK && v <= LW_CSV_RANGE);

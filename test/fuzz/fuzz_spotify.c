@@ -1,6 +1,7 @@
 /*
- * fuzz_spotify.c - Spotify Web API responses -> records (ingestor/spotify.c, records.c), after
- * the string repair lw_api_get_json applies to every body (textfix.c).
+ * fuzz_spotify.c - Spotify Web API responses -> records (ingestor/spotify_parse.c, records.c)
+ * through the endpoint walkers (spotify_walk.c), after the string repair lw_api_get_json applies
+ * to every body (textfix.c).
  *
  * The input is one JSON document. An array is a sequence of responses, answered in order to
  * the requests of one endpoint walker (so a seed can hold page 1, page 2, ... of a paging
@@ -20,7 +21,7 @@
 
 #include <jansson.h>
 
-#include "spotify.h"
+#include "spotify_walk.h"
 #include "textfix.h"
 #include "fuzz.h"
 
@@ -84,7 +85,7 @@ fake_fetch(void *ctx, const char *path_or_url, json_t **out, lw_api_result *res)
 		if (r == NULL)
 		{
 			res->status = LW_API_FAILED;
-			snprintf(res->message, sizeof(res->message), "no more responses");
+			snprintf(res->error.message, sizeof(res->error.message), "no more responses");
 			return -1;
 		}
 	}
@@ -94,7 +95,7 @@ fake_fetch(void *ctx, const char *path_or_url, json_t **out, lw_api_result *res)
 	if (json_is_integer(st))
 	{
 		res->status = LW_API_HTTP_ERROR;
-		res->http_status = (long) json_integer_value(st);
+		res->error.http_status = (long) json_integer_value(st);
 		return -1;
 	}
 	if (json_is_null(r))
@@ -103,7 +104,7 @@ fake_fetch(void *ctx, const char *path_or_url, json_t **out, lw_api_result *res)
 		return 0;
 	}
 	res->status = LW_API_OK;
-	res->http_status = 200;
+	res->error.http_status = 200;
 	*out = json_incref(r);
 	return 0;
 }
@@ -259,7 +260,7 @@ walk_all(json_t *doc, lw_counts *c)
 		"4uLU6hMCjMI75M1A2tKUQC", "0OdUWJ0sBjDrqHygGUXeCF", "6rqhFgbbKwnb9MLmUQDhG6"
 	};
 	lw_spotify	sp;
-	lw_sp_error err;
+	lw_error	err;
 	feed		f;
 	int			done;
 

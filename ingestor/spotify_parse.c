@@ -1,5 +1,5 @@
 /*
- * spotify.c - Spotify endpoints -> plain records (see spotify.h).
+ * spotify_parse.c - Spotify Web API JSON -> plain records (see spotify_parse.h).
  *
  * Every response is untrusted input: a key may be missing, null, of the wrong type, or unknown;
  * none of that is an error. A field with the wrong type is treated as absent (so an upsert keeps
@@ -12,11 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spotify.h"
+#include "spotify_parse.h"
 #include "textfix.h"
-
-#define LW_PAGE_LIMIT 50
-#define LW_UNKNOWN_PAGE_CAP 100000	/* when a page does not say total/limit */
 
 static void
 bad_field(lw_counts *c)
@@ -106,23 +103,52 @@ valid_release_date(const char *s)
 
 /* ---- typed getters: absent / null / value / wrong type (-> absent, counted) ---------------- */
 
+/*
+ * The value at key when it is of the wanted kind (a json_is_* test): *st = LW_SET. NULL with
+ * *st = LW_NULL for null, LW_ABSENT when missing or of another kind (counted in bad_fields).
+ */
+static json_t *
+typed_field(const json_t *obj, const char *key, int (*is_kind) (const json_t *), lw_state *st,
+			lw_counts *c)
+{
+	json_t	   *v = json_object_get(obj, key);
+
+	*st = LW_ABSENT;
+	if (v == NULL)
+		return NULL;
+	if (json_is_null(v))
+	{
+		*st = LW_NULL;
+		return NULL;
+	}
+	if (!is_kind(v))
+	{
+		bad_field(c);
+		return NULL;
+	}
+	*st = LW_SET;
+	return v;
+}
+
+/* jansson's json_is_* are macros: functions for typed_field */
+static int
+is_string(const json_t *v)
+{
+	return json_is_string(v);
+}
+
+static int
+is_boolean(const json_t *v)
+{
+	return json_is_boolean(v);
+}
+
 static lw_str
 get_str(const json_t *obj, const char *key, lw_counts *c)
 {
-	lw_str		r = {LW_ABSENT, NULL};
-	json_t	   *v = json_object_get(obj, key);
+	lw_str		r;				/* typed_field sets r.st */
 
-	if (v == NULL)
-		return r;
-	if (json_is_null(v))
-		r.st = LW_NULL;
-	else if (json_is_string(v))
-	{
-		r.st = LW_SET;
-		r.v = json_string_value(v);
-	}
-	else
-		bad_field(c);
+	r.v = json_string_value(typed_field(obj, key, is_string, &r.st, c));	/* NULL-safe */
 	return r;
 }
 
@@ -211,20 +237,9 @@ get_int(const json_t *obj, const char *key, long long lo, long long hi, lw_count
 static lw_bool
 get_bool(const json_t *obj, const char *key, lw_counts *c)
 {
-	lw_bool		r = {LW_ABSENT, false};
-	json_t	   *v = json_object_get(obj, key);
+	lw_bool		r;
 
-	if (v == NULL)
-		return r;
-	if (json_is_null(v))
-		r.st = LW_NULL;
-	else if (json_is_boolean(v))
-	{
-		r.st = LW_SET;
-		r.v = json_is_true(v);
-	}
-	else
-		bad_field(c);
+	r.v = json_is_true(typed_field(obj, key, is_boolean, &r.st, c)) ? true : false;
 	return r;
 }
 
@@ -248,6 +263,17 @@ static bool
 str_prefix(const char *s, const char *prefix)
 {
 	return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * The start of every parser of an object with an id: zero the record (size bytes at out), then
+ * the id. NULL when obj is not an object or has no valid id.
+ */
+static const char *
+object_id(const json_t *obj, void *out, size_t size)
+{
+	memset(out, 0, size);
+	return json_is_object(obj) ? get_id(obj, "id", NULL) : NULL;
 }
 
 /* ---- parsers ------------------------------------------------------------------------------ */
@@ -427,10 +453,7 @@ lw_sp_parse_playlist(const json_t *obj, lw_playlist *out, lw_counts *counts)
 	json_t	   *owner;
 	json_t	   *tot;
 
-	memset(out, 0, sizeof(*out));
-	if (!json_is_object(obj))
-		return -1;
-	out->id = get_id(obj, "id", NULL);
+	out->id = object_id(obj, out, sizeof(*out));
 	if (out->id == NULL)
 		return -1;
 	out->name = get_text(obj, "name", LW_MAX_NAME_BYTES, counts);
@@ -468,18 +491,15 @@ lw_sp_parse_playlist(const json_t *obj, lw_playlist *out, lw_counts *counts)
 int
 lw_sp_parse_artist(const json_t *obj, lw_artist *out, lw_counts *counts)
 {
-	json_t	   *g;
-	json_t	   *f;
+	/* NULL when obj is not an object */
+	json_t	   *f = json_object_get(obj, "followers");
+	json_t	   *g = json_object_get(obj, "genres");
 
-	memset(out, 0, sizeof(*out));
-	if (!json_is_object(obj))
-		return -1;
-	out->id = get_id(obj, "id", NULL);
+	out->id = object_id(obj, out, sizeof(*out));
 	if (out->id == NULL)
 		return -1;
 	out->name = get_text(obj, "name", LW_MAX_NAME_BYTES, counts);
 	out->popularity = get_int(obj, "popularity", 0, 100, counts);
-	f = json_object_get(obj, "followers");
 	if (f && json_is_object(f))
 		out->followers = get_int(f, "total", 0, LLONG_MAX, counts);
 	else if (f && json_is_null(f))
@@ -487,7 +507,6 @@ lw_sp_parse_artist(const json_t *obj, lw_artist *out, lw_counts *counts)
 	else if (f)
 		bad_field(counts);
 
-	g = json_object_get(obj, "genres");
 	if (g && json_is_array(g))
 	{
 		size_t		i;
@@ -629,510 +648,4 @@ lw_sp_parse_page(const json_t *root, lw_page *out)
 	v = json_object_get(root, "next");
 	out->next = json_is_string(v) && json_string_value(v)[0] ? json_string_value(v) : NULL;
 	return 0;
-}
-
-/* ---- paging guard ------------------------------------------------------------------------- */
-
-void
-lw_pager_init(lw_pager *p, const char *api_url)
-{
-	memset(p, 0, sizeof(*p));
-	p->api_url = api_url;
-	p->last_offset = -1;
-}
-
-static bool
-under_base(const char *url, const char *base)
-{
-	size_t		n = strlen(base);
-
-	if (strncmp(url, base, n) != 0)
-		return false;
-	return url[n] == '/' || url[n] == '?' || url[n] == '\0';
-}
-
-int
-lw_pager_next(lw_pager *p, const char *url, const lw_page *page, char **next_out)
-{
-	*next_out = NULL;
-	p->pages++;
-	if (p->max_pages == 0)
-	{
-		if (page->total >= 0 && page->limit > 0)
-			p->max_pages = (page->total + page->limit - 1) / page->limit + 1;
-		else
-			p->max_pages = LW_UNKNOWN_PAGE_CAP;
-	}
-	if (page->offset >= 0)
-	{
-		if (p->last_offset >= 0 && page->offset <= p->last_offset)
-		{
-			snprintf(p->why, sizeof(p->why), "page offset %ld does not advance past %ld",
-					 page->offset, p->last_offset);
-			return -1;
-		}
-		p->last_offset = page->offset;
-	}
-	if (page->next == NULL)
-		return 0;
-	if (!under_base(page->next, p->api_url))
-	{
-		snprintf(p->why, sizeof(p->why), "\"next\" link outside the configured API URL");
-		return -1;
-	}
-	if (strcmp(page->next, url) == 0)
-	{
-		snprintf(p->why, sizeof(p->why), "\"next\" link repeats the current page");
-		return -1;
-	}
-	if (p->pages >= p->max_pages)
-	{
-		snprintf(p->why, sizeof(p->why), "more than %ld pages (ceil(total/limit)+1)",
-				 p->max_pages);
-		return -1;
-	}
-	*next_out = strdup(page->next);
-	if (*next_out == NULL)
-	{
-		snprintf(p->why, sizeof(p->why), "out of memory");
-		return -1;
-	}
-	return 1;
-}
-
-/* ---- endpoints ---------------------------------------------------------------------------- */
-
-static int
-api_fetch(void *ctx, const char *path_or_url, json_t **out, lw_api_result *res)
-{
-	return lw_api_get_json((lw_api *) ctx, path_or_url, out, res);
-}
-
-void
-lw_spotify_init(lw_spotify *sp, lw_api *api, const char *api_url, lw_counts *counts)
-{
-	memset(sp, 0, sizeof(*sp));
-	sp->api_url = api_url;
-	sp->fetch = api_fetch;
-	sp->fetch_ctx = api;
-	sp->counts = counts;
-}
-
-const char *
-lw_sp_status_name(lw_sp_status st)
-{
-	switch (st)
-	{
-		case LW_SP_OK:
-			return "ok";
-		case LW_SP_STOPPED:
-			return "stopped";
-		case LW_SP_UNAVAILABLE:
-			return "unavailable";
-		case LW_SP_RATE_LIMITED:
-			return "rate limited";
-		case LW_SP_NEEDS_LOGIN:
-			return "needs login";
-		case LW_SP_CONFIG:
-			return "configuration error";
-		case LW_SP_FAILED:
-			return "failed";
-		case LW_SP_BAD_PAGING:
-			return "bad paging";
-	}
-	return "?";
-}
-
-static lw_sp_status
-set_err(lw_sp_error *err, lw_sp_status st, long http, const char *msg)
-{
-	if (err)
-	{
-		err->status = st;
-		err->http_status = http;
-		snprintf(err->message, sizeof(err->message), "%s", msg ? msg : "");
-	}
-	return st;
-}
-
-/* One GET; maps the api result to a status. On LW_SP_OK *out is a JSON value (never NULL). */
-static lw_sp_status
-get(lw_spotify *sp, const char *url, json_t **out, lw_sp_error *err)
-{
-	lw_api_result res;
-	lw_sp_status st;
-
-	memset(&res, 0, sizeof(res));
-	*out = NULL;
-	if (sp->counts)
-		sp->counts->requests++;
-	if (sp->fetch(sp->fetch_ctx, url, out, &res) == 0)
-	{
-		if (sp->counts)
-			sp->counts->strings_repaired += res.strings_repaired;
-		if (*out == NULL)
-			return set_err(err, LW_SP_FAILED, res.http_status, "empty response body");
-		return LW_SP_OK;
-	}
-	switch (res.status)
-	{
-		case LW_API_HTTP_ERROR:
-			st = (res.http_status == 403 || res.http_status == 404) ? LW_SP_UNAVAILABLE
-				: LW_SP_FAILED;
-			break;
-		case LW_API_RATE_LIMITED:
-			st = LW_SP_RATE_LIMITED;
-			break;
-		case LW_API_NEEDS_LOGIN:
-			st = LW_SP_NEEDS_LOGIN;
-			break;
-		case LW_API_CONFIG_ERROR:
-			st = LW_SP_CONFIG;
-			break;
-		default:
-			st = LW_SP_FAILED;
-			break;
-	}
-	return set_err(err, st, res.http_status, res.message[0] ? res.message : "request failed");
-}
-
-typedef int (*page_fn) (lw_spotify *sp, const lw_page *page, void *ctx);
-
-/* Follow a paging object from first_path to its end; page_fn parses and calls back. */
-static lw_sp_status
-walk(lw_spotify *sp, const char *first_path, page_fn fn, void *ctx, lw_sp_error *err)
-{
-	/* absolute from the start, so a "next" pointing back at page 1 is seen as a repeat */
-	char	   *url = malloc(strlen(sp->api_url) + strlen(first_path) + 1);
-	lw_pager	pager;
-	lw_sp_status st = LW_SP_OK;
-
-	if (url)
-		sprintf(url, "%s%s", sp->api_url, first_path);
-	if (url == NULL)
-		return set_err(err, LW_SP_FAILED, 0, "out of memory");
-	lw_pager_init(&pager, sp->api_url);
-	for (;;)
-	{
-		json_t	   *root;
-		lw_page		page;
-		char	   *next = NULL;
-		int			r;
-
-		st = get(sp, url, &root, err);
-		if (st != LW_SP_OK)
-			break;
-		if (lw_sp_parse_page(root, &page) != 0)
-		{
-			json_decref(root);
-			st = set_err(err, LW_SP_FAILED, 200, "response is not a paging object");
-			break;
-		}
-		if (sp->counts)
-			sp->counts->pages++;
-		r = fn(sp, &page, ctx);
-		if (r != 0)
-		{
-			json_decref(root);
-			st = r > 0 ? LW_SP_STOPPED : set_err(err, LW_SP_FAILED, 0, "could not store a page");
-			break;
-		}
-		r = lw_pager_next(&pager, url, &page, &next);
-		json_decref(root);
-		if (r <= 0)
-		{
-			if (r < 0)
-				st = set_err(err, LW_SP_BAD_PAGING, 200, pager.why);
-			break;
-		}
-		free(url);
-		url = next;
-	}
-	free(url);
-	return st;
-}
-
-lw_sp_status
-lw_sp_me(lw_spotify *sp, lw_user *out, json_t **keep, lw_sp_error *err)
-{
-	lw_sp_status st = get(sp, "/me", keep, err);
-
-	if (st != LW_SP_OK)
-		return st;
-	if (lw_sp_parse_user(*keep, out) != 0)
-	{
-		json_decref(*keep);
-		*keep = NULL;
-		return set_err(err, LW_SP_FAILED, 200, "/me answered without a usable user id");
-	}
-	return LW_SP_OK;
-}
-
-typedef struct cb_ctx
-{
-	void	   *cb;
-	void	   *ctx;
-} cb_ctx;
-
-static int
-playlists_page(lw_spotify *sp, const lw_page *page, void *arg)
-{
-	cb_ctx	   *c = arg;
-	size_t		n = json_array_size(page->items);
-	lw_playlist *pl = calloc(n ? n : 1, sizeof(*pl));
-	int			k = 0;
-	int			r;
-
-	if (pl == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-	{
-		if (lw_sp_parse_playlist(json_array_get(page->items, i), &pl[k], sp->counts) == 0)
-			k++;
-		else if (sp->counts)
-			sp->counts->bad_fields++;
-	}
-	r = ((lw_playlists_cb) c->cb) (c->ctx, pl, k, page->total);
-	free(pl);
-	return r;
-}
-
-lw_sp_status
-lw_sp_playlists(lw_spotify *sp, lw_playlists_cb cb, void *ctx, lw_sp_error *err)
-{
-	cb_ctx		c = {(void *) cb, ctx};
-
-	return walk(sp, "/me/playlists?limit=50", playlists_page, &c, err);
-}
-
-static int
-items_page(lw_spotify *sp, const lw_page *page, void *arg)
-{
-	cb_ctx	   *c = arg;
-	size_t		n = json_array_size(page->items);
-	lw_item    *items = calloc(n ? n : 1, sizeof(*items));
-	long		base = page->offset >= 0 ? page->offset : 0;
-	int			r;
-
-	if (items == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-	{
-		lw_item_kind k = lw_sp_parse_item(json_array_get(page->items, i), base + (long) i,
-										  &items[i], sp->counts);
-
-		if (sp->counts)
-			lw_counts_skip(sp->counts, k);
-	}
-	r = ((lw_items_cb) c->cb) (c->ctx, items, (int) n, page->total);
-	free(items);
-	return r;
-}
-
-lw_sp_status
-lw_sp_playlist_items(lw_spotify *sp, const char *playlist_id, lw_items_cb cb, void *ctx,
-					 lw_sp_error *err)
-{
-	char		path[256];
-	cb_ctx		c = {(void *) cb, ctx};
-
-	if (!lw_sp_valid_id(playlist_id))
-		return set_err(err, LW_SP_FAILED, 0, "invalid playlist id");
-	snprintf(path, sizeof(path), "/playlists/%s/items?limit=%d&additional_types=track,episode",
-			 playlist_id, LW_PAGE_LIMIT);
-	return walk(sp, path, items_page, &c, err);
-}
-
-lw_sp_status
-lw_sp_liked(lw_spotify *sp, lw_items_cb cb, void *ctx, lw_sp_error *err)
-{
-	cb_ctx		c = {(void *) cb, ctx};
-
-	return walk(sp, "/me/tracks?limit=50", items_page, &c, err);
-}
-
-/* "/prefix?ids=a,b,c" into a malloc'ed string; ids are validated base-62. */
-static char *
-ids_path(const char *prefix, const char *const *ids, int n)
-{
-	size_t		len = strlen(prefix) + 8;
-	char	   *s;
-	char	   *p;
-
-	for (int i = 0; i < n; i++)
-		len += strlen(ids[i]) + 1;
-	s = malloc(len);
-	if (s == NULL)
-		return NULL;
-	p = s + sprintf(s, "%s?ids=", prefix);
-	for (int i = 0; i < n; i++)
-		p += sprintf(p, "%s%s", i ? "," : "", ids[i]);
-	return s;
-}
-
-static lw_sp_status
-artists_from_array(lw_spotify *sp, const json_t *arr, lw_artists_cb cb, void *ctx,
-				   lw_sp_error *err)
-{
-	size_t		n = json_array_size(arr);
-	lw_artist  *a = calloc(n ? n : 1, sizeof(*a));
-	int			k = 0;
-	int			r;
-
-	if (a == NULL)
-		return set_err(err, LW_SP_FAILED, 0, "out of memory");
-	for (size_t i = 0; i < n; i++)
-	{
-		json_t	   *e = json_array_get(arr, i);
-
-		if (json_is_null(e))
-			continue;			/* unknown id: the caller counts it missing */
-		if (lw_sp_parse_artist(e, &a[k], sp->counts) == 0)
-			k++;
-		else
-		{
-			lw_artist_free(&a[k]);
-			if (sp->counts)
-				sp->counts->bad_fields++;
-		}
-	}
-	r = cb(ctx, a, k);
-	for (int i = 0; i < k; i++)
-		lw_artist_free(&a[i]);
-	free(a);
-	if (r < 0)
-		return set_err(err, LW_SP_FAILED, 0, "could not store artists");
-	return r > 0 ? LW_SP_STOPPED : LW_SP_OK;
-}
-
-lw_sp_status
-lw_sp_artists(lw_spotify *sp, const char *const *ids, int n, lw_artists_cb cb, void *ctx,
-			  lw_sp_error *err)
-{
-	char	   *path;
-	json_t	   *root;
-	json_t	   *arr;
-	lw_sp_status st;
-
-	if (n <= 0)
-		return LW_SP_OK;
-	if (n > 50)
-		return set_err(err, LW_SP_FAILED, 0, "too many artist ids for one request");
-	path = ids_path("/artists", ids, n);
-	if (path == NULL)
-		return set_err(err, LW_SP_FAILED, 0, "out of memory");
-	st = get(sp, path, &root, err);
-	free(path);
-	if (st != LW_SP_OK)
-		return st;
-	arr = json_object_get(root, "artists");
-	if (!json_is_array(arr))
-		st = set_err(err, LW_SP_FAILED, 200, "/artists answered without an \"artists\" array");
-	else
-		st = artists_from_array(sp, arr, cb, ctx, err);
-	json_decref(root);
-	return st;
-}
-
-lw_sp_status
-lw_sp_artists_each(lw_spotify *sp, const char *const *ids, int n, lw_artists_cb cb, void *ctx,
-				   int *done, lw_sp_error *err)
-{
-	json_t	   *arr = json_array();
-	lw_sp_status st = LW_SP_OK;
-	int			i;
-
-	*done = 0;
-	if (arr == NULL)
-		return set_err(err, LW_SP_FAILED, 0, "out of memory");
-	for (i = 0; i < n; i++)
-	{
-		char		path[128];
-		json_t	   *root;
-		lw_sp_status s;
-
-		if (!lw_sp_valid_id(ids[i]))
-			continue;
-		snprintf(path, sizeof(path), "/artists/%s", ids[i]);
-		s = get(sp, path, &root, err);
-		if (s == LW_SP_OK)
-			json_array_append_new(arr, root);
-		else if (!(s == LW_SP_UNAVAILABLE && err && err->http_status == 404))
-		{
-			st = s;				/* 404 = unknown artist: asked, nothing to load */
-			break;
-		}
-	}
-	*done = i;
-	if (json_array_size(arr) > 0)
-	{
-		lw_sp_error e2;
-		lw_sp_status s2 = artists_from_array(sp, arr, cb, ctx, &e2);
-
-		if (s2 != LW_SP_OK && st == LW_SP_OK)
-		{
-			st = s2;
-			if (err)
-				*err = e2;
-		}
-	}
-	json_decref(arr);
-	return st;
-}
-
-lw_sp_status
-lw_sp_audio_features(lw_spotify *sp, const char *const *ids, int n, lw_features_cb cb,
-					 void *ctx, lw_sp_error *err)
-{
-	char	   *path;
-	json_t	   *root;
-	json_t	   *arr;
-	lw_features *f;
-	lw_sp_status st;
-	size_t		m;
-	int			k = 0;
-	int			r;
-
-	if (n <= 0)
-		return LW_SP_OK;
-	if (n > 100)
-		return set_err(err, LW_SP_FAILED, 0, "too many track ids for one request");
-	path = ids_path("/audio-features", ids, n);
-	if (path == NULL)
-		return set_err(err, LW_SP_FAILED, 0, "out of memory");
-	st = get(sp, path, &root, err);
-	free(path);
-	if (st != LW_SP_OK)
-		return st;
-	arr = json_object_get(root, "audio_features");
-	if (!json_is_array(arr))
-	{
-		json_decref(root);
-		return set_err(err, LW_SP_FAILED, 200,
-					   "/audio-features answered without an \"audio_features\" array");
-	}
-	m = json_array_size(arr);
-	f = calloc(m ? m : 1, sizeof(*f));
-	if (f == NULL)
-	{
-		json_decref(root);
-		return set_err(err, LW_SP_FAILED, 0, "out of memory");
-	}
-	for (size_t i = 0; i < m; i++)
-	{
-		lw_features_verdict v = lw_sp_parse_features(json_array_get(arr, i), &f[k]);
-
-		if (v == LW_FEAT_OK)
-			k++;
-		else if (sp->counts && v == LW_FEAT_NULL)
-			sp->counts->features_null++;
-		else if (sp->counts)
-			sp->counts->features_invalid++;
-	}
-	r = cb(ctx, f, k);
-	free(f);
-	json_decref(root);
-	if (r < 0)
-		return set_err(err, LW_SP_FAILED, 0, "could not store audio features");
-	return r > 0 ? LW_SP_STOPPED : LW_SP_OK;
 }
