@@ -17,8 +17,8 @@
 	" r.exclude_outliers::integer, r.max_per_artist, r.target_playlist_id," \
 	" r.published_uris IS NULL, pg_catalog.array_to_string(r.published_uris, ' ')," \
 	/* stable per rule, across dumps and restores: created_at is kept */ \
-	" pg_catalog.substr(pg_catalog.md5(r.rule || ':' ||" \
-	" pg_catalog.extract(epoch FROM r.created_at)::text), 1, 12)"
+	" pg_catalog.substr(pg_catalog.md5(r.rule || ':' || pg_catalog.to_char(" \
+	" r.created_at AT TIME ZONE 'UTC', 'YYYYMMDDHH24MISSUS')), 1, 12)"
 
 /* Run one statement; NULL on error with msg set. */
 static PGresult *
@@ -382,7 +382,7 @@ lw_pstore_run_finish(lw_store *st, const char *rule, long long run_id, const lw_
 	return exec(st, "publish_runs finish",
 				"WITH r AS (UPDATE listen_wiseer.publish_rules SET published_uris = $10::text[],"
 				"  published_snapshot = $4, published_at = pg_catalog.now()"
-				"  WHERE rule = $9 AND $10 IS NOT NULL)"
+				"  WHERE rule = $9 AND $10::text[] IS NOT NULL)"
 				" UPDATE listen_wiseer.publish_runs SET outcome = $2,"
 				" finished_at = GREATEST(pg_catalog.clock_timestamp(), started_at),"
 				" target_playlist_id = COALESCE($3, target_playlist_id), snapshot_id = $4,"
