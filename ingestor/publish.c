@@ -347,6 +347,11 @@ publish_rule(pub_ctx *c, const lw_publish_rule *r)
 			created = true;
 			have_target = 1;
 		}
+		else if (lw_pstore_forget_published(c->store, r->rule, msg, sizeof(msg)) < 0)
+		{
+			code = end_rule_failed(c, r, run, "failed", LW_EXIT_FAILURE, target, &plan, msg);
+			goto out;
+		}
 		st = write_items(c, r, target, &plan, snap, sizeof(snap), &res);
 		/* deleted between the check and the write: once more with a new playlist */
 		if (st == LW_SPW_GONE && !created && round == 0)

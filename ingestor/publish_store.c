@@ -358,6 +358,17 @@ lw_pstore_record_target(lw_store *st, const char *rule, long long run_id, const 
 }
 
 int
+lw_pstore_forget_published(lw_store *st, const char *rule, char *msg, size_t msgsz)
+{
+	const char *p[1] = {rule};
+
+	return exec(st, "forget published",
+				"UPDATE listen_wiseer.publish_rules SET published_uris = NULL,"
+				" published_snapshot = NULL, published_at = NULL"
+				" WHERE rule = $1 AND published_uris IS NOT NULL", 1, p, msg, msgsz);
+}
+
+int
 lw_pstore_run_finish(lw_store *st, const char *rule, long long run_id, const lw_publish_end *e,
 					 char *msg, size_t msgsz)
 {

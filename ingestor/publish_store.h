@@ -68,6 +68,12 @@ int			lw_pstore_run_begin(lw_store *st, const char *rule, long long *run_id, cha
 int			lw_pstore_record_target(lw_store *st, const char *rule, long long run_id,
 									const char *target_id, char *msg, size_t msgsz);
 
+/*
+ * Forget what was last published, before the items are replaced: a replacement that does not
+ * complete must not leave the old list standing for "unchanged" (the playlist holds neither).
+ */
+int			lw_pstore_forget_published(lw_store *st, const char *rule, char *msg, size_t msgsz);
+
 typedef struct lw_publish_end
 {
 	const char *outcome;		/* created | replaced | unchanged | failed | needs_login | ... */

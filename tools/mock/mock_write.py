@@ -81,7 +81,9 @@ def register(route, ApiError, defaults):
         f["count"] = int(f["count"]) - 1
         h.mock.stats["faults_served"] += 1
         st = int(f.get("status") or 500)
-        return ApiError(st, "Server error." if st >= 500 else "Fault"), bool(f.get("after"))
+        msg = {403: "You cannot add tracks to a playlist you don't own.", 404: "Resource not found"}.get(
+            st, "Server error." if st >= 500 else "Fault")
+        return ApiError(st, msg), bool(f.get("after"))
 
     def with_fault(fn):
         def wrapped(h, *args):
