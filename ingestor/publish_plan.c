@@ -77,8 +77,10 @@ lw_publish_plan_build(const char *const *ids, int n, const char *const *publishe
 		char	  **a = lw_xmalloc(sizeof(char *) * (size_t) (out->n_uris + 1));
 		char	  **b = lw_xmalloc(sizeof(char *) * (size_t) (n_published + 1));
 
-		memcpy(a, out->uris, sizeof(char *) * (size_t) out->n_uris);
-		memcpy(b, published, sizeof(char *) * (size_t) n_published);
+		if (out->n_uris > 0)
+			memcpy(a, out->uris, sizeof(char *) * (size_t) out->n_uris);
+		if (n_published > 0)
+			memcpy(b, published, sizeof(char *) * (size_t) n_published);
 		qsort(a, (size_t) out->n_uris, sizeof(char *), cmp_str);
 		qsort(b, (size_t) n_published, sizeof(char *), cmp_str);
 		out->added = missing_from(a, out->n_uris, b, n_published);
