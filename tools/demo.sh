@@ -45,5 +45,9 @@ if [ "$(psql -Atc 'SELECT count(*) FROM listen_wiseer.playlists')" -gt 0 ]; then
 	./tools/demo-report.sh
 fi
 
+# Close the loop: publish recommend('chill') to a playlist in the (mock) Spotify account.
+echo
+./tools/demo-publish.sh "$RUN"
+
 echo
 echo "demo: done. Explore the same data with:  tools/cluster.sh start && tools/cluster.sh psql -d $PGDATABASE"
