@@ -1,4 +1,4 @@
--- lw-ingest publish: rules and the publish log (see extension/sql/45_publish.sql).
+-- lw-ingest publish: rules and the publish log (see extension/sql/75_publish.sql).
 -- One row per playlist to keep refreshed: `lw-ingest publish --all` publishes
 -- every enabled rule.  The recommend() options are NULL when the rule leaves
 -- them to recommend()'s own defaults.
