@@ -256,8 +256,9 @@ check_target(pub_ctx *c, const lw_publish_rule *r, long long run, const lw_publi
 	st = lw_spw_get(c->api, r->target_id, cur, &res);
 	if (st == LW_SPW_GONE)
 	{
-		lw_log_info("rule %s: playlist %s no longer exists (deleted in Spotify); creating it "
-					"again", r->rule, r->target_id);
+		lw_log_info("rule %s: playlist %s no longer exists (deleted in Spotify); %s", r->rule,
+					r->target_id, c->cfg->dry_run ? "a publish would create it again"
+					: "creating it again");
 		return 0;
 	}
 	if (st != LW_SPW_OK)

@@ -3,6 +3,7 @@
  */
 #include "publish_plan.h"
 #include "spotify.h"
+#include "textfix.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -133,20 +134,6 @@ lw_publish_array_literal(char *const *uris, int n)
 	return b.data;
 }
 
-/* Length of s cut to at most max bytes without splitting a UTF-8 sequence. */
-static size_t
-utf8_cut(const char *s, size_t max)
-{
-	size_t		n = strlen(s);
-
-	if (n <= max)
-		return n;
-	n = max;
-	while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
-		n--;
-	return n;
-}
-
 char *
 lw_publish_description(const char *source, int n, const char *marker, int64_t now)
 {
@@ -154,7 +141,7 @@ lw_publish_description(const char *source, int n, const char *marker, int64_t no
 	time_t		t = (time_t) now;
 	struct tm	tm;
 	char		when[32] = "unknown time";
-	size_t		cut = utf8_cut(source, SOURCE_MAX_BYTES);
+	size_t		cut = lw_utf8_prefix(source, SOURCE_MAX_BYTES);
 
 	if (gmtime_r(&t, &tm) != NULL)
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);

@@ -4,22 +4,15 @@
 # the Spotify app would show it.
 # Usage: tools/demo-publish.sh RUNDIR   (PG* environment points at the demo database)
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/lib.sh"
 RUN=$1
 LW_INGEST=${LW_INGEST:-$ROOT/ingestor/lw-ingest}
 
 # The same deterministic library as the ingest step, in a fresh mock.
-python3 "$ROOT/tools/mock/spotify_mock.py" --generate-seed 42 --generate-tracks 5000 \
-	--port 0 --port-file "$RUN/publish-mock.port" 2>"$RUN/publish-mock.log" &
-MOCK_PID=$!
-trap 'kill $MOCK_PID 2>/dev/null; wait $MOCK_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do
-	[ -s "$RUN/publish-mock.port" ] && break
-	kill -0 "$MOCK_PID" 2>/dev/null || { cat "$RUN/publish-mock.log" >&2; exit 1; }
-	sleep 0.1
-done
-[ -s "$RUN/publish-mock.port" ] || { echo "demo: the mock Spotify did not start" >&2; exit 1; }
-PORT=$(cat "$RUN/publish-mock.port")
+MOCK_PID=
+trap '[ -n "$MOCK_PID" ] && { kill $MOCK_PID 2>/dev/null; wait $MOCK_PID 2>/dev/null; } || true' EXIT
+lw_mock_start "$RUN" publish-mock
+PORT=$MOCK_PORT
 REDIRECT_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 export SPOTIFY_CLIENT_ID=lw-test-client
@@ -32,7 +25,8 @@ echo "== lw-ingest login (this login also allows writing private playlists)"
 "$LW_INGEST" login --auto-follow --redirect-uri "http://127.0.0.1:$REDIRECT_PORT/callback" >/dev/null
 echo
 echo "== lw-ingest publish chill --dry-run"
-"$LW_INGEST" publish chill --dry-run | head -8
+"$LW_INGEST" publish chill --dry-run >"$RUN/publish-plan.txt"
+head -8 "$RUN/publish-plan.txt"
 echo "  ..."
 echo
 echo "== lw-ingest publish chill"
