@@ -47,7 +47,8 @@ static const char *exit_help =
 "  0  success\n"
 "  1  failure (network, server, database, unexpected); try again later\n"
 "  2  usage or configuration error (bad flag, missing SPOTIFY_CLIENT_ID, invalid_client)\n"
-"  3  login needed: no token, or Spotify rejected the refresh token; run `lw-ingest login`\n"
+"  3  login needed: no token, Spotify rejected the refresh token, or (publish) the\n"
+"     login lacks playlist-modify-private; run `lw-ingest login`\n"
 "  4  partial: stopped early because of a rate limit or quota; the next run resumes\n";
 
 static void

@@ -50,6 +50,14 @@ env.eq(env.q1("SELECT target_name || '|' || n || '|' || source_playlist FROM lis
        "chill · more like this|30|chill", "the rule made from the command line")
 env.check("1 skipped" in err, "the log line counts the skipped track: %r" % err)
 
+# no secret in what publish prints, even with --verbose
+rc, out, err = env.publish_out("chill", "--verbose")
+tok = env.token_doc()
+env.eq(rc, 0, "verbose publish")
+for name in ("access_token", "refresh_token"):
+    env.check(tok[name] not in out + err, "the %s does not appear in the output" % name)
+env.check("/v1/playlists/" in err, "verbose output shows the requests: %r" % err[:200])
+
 # the source playlist was not touched
 src = env.q1("SELECT playlist_id FROM listen_wiseer.playlists WHERE name = 'chill'")
 env.eq([k for k in env.stats()["by_path_status"] if src in k], [], "requests to the source playlist")
