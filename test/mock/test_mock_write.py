@@ -58,6 +58,17 @@ class WriteTests(tm.Base):
         self.assertEqual(self.create(name="mix")["id"] != p["id"], True, "same name, new playlist")
         self.assertEqual(req("GET", "/_mock/stats").json["by_endpoint_status"]["POST /v1/me/playlists 201"], 2)
 
+    def test_create_legacy_path(self):
+        me = tm.LIB["user"]["id"]
+        r = call("POST", "/users/%s/playlists" % me, self.t, {"name": "old way", "public": False})
+        self.assertEqual((r.status, r.json["owner"]["id"]), (201, me))
+        self.assertEqual(call("POST", "/users/someoneelse/playlists", self.t, {"name": "x", "public": False}).status,
+                         403)
+        ctl("config", {"mode": "dev-2026"})
+        r = call("POST", "/users/%s/playlists" % me, self.t, {"name": "old way", "public": False})
+        self.assertEqual(r.status, 403, "removed for development mode")
+        self.assertEqual(call("POST", "/me/playlists", self.t, {"name": "new way", "public": False}).status, 201)
+
     def test_create_rules(self):
         for doc, msg in [({}, "Missing required field: name"), ({"name": " "}, "Missing required field: name"),
                          ({"name": "x", "public": "no"}, "Invalid request"),

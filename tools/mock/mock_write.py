@@ -1,6 +1,7 @@
 """The mock's playlist write endpoints (spec: the 2026 Web API; contract: README.md section 3b).
 
     POST   /v1/me/playlists             create (201, the full playlist object)
+    POST   /v1/users/{id}/playlists     the same, the pre-2026 path (403 in dev-2026 mode)
     PUT    /v1/playlists/{id}/items     replace the items with <= 100 URIs (200 {"snapshot_id"})
     POST   /v1/playlists/{id}/items     append <= 100 URIs, optional "position" (201 {"snapshot_id"})
     DELETE /v1/playlists/{id}/followers unfollow; for the owner this deletes the playlist (200)
@@ -156,6 +157,13 @@ def register(route, ApiError, defaults):
         lib.playlists.insert(0, p)      # newest first in /me/playlists
         lib.pl_by_id[pid] = p
         return 201, _full(h, p)
+
+    # the pre-2026 form, removed for development-mode apps in February 2026
+    @route(r"/v1/users/([^/]+)/playlists", "/v1/users/{id}/playlists", d2026=403, method="POST")
+    def h_create_legacy(h, uid):
+        if uid != h.mock.lib.user["id"]:
+            raise ApiError(403, "You cannot create a playlist for another user")
+        return h_create(h)
 
     @route(r"/v1/playlists/([^/]+)/items", "/v1/playlists/{id}/items", method="PUT")
     @with_fault
