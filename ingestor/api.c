@@ -211,8 +211,8 @@ request_url(const lw_config *cfg, const char *path_or_url)
 
 /* Fill reason/message from a Web API error body {"error":{"status","message","reason"}}. */
 static void
-error_from_body(lw_api_result *res, const char *safe_url, long status, const char *body,
-				size_t len)
+error_from_body(lw_api_result *res, const char *method, const char *safe_url, long status,
+				const char *body, size_t len)
 {
 	json_t	   *root = json_loadb(body, len, 0, NULL);
 	json_t	   *e = json_object_get(root, "error");
@@ -228,13 +228,15 @@ error_from_body(lw_api_result *res, const char *safe_url, long status, const cha
 		msg = json_string_value(e);
 	if (reason)
 		snprintf(res->reason, sizeof(res->reason), "%s", reason);
-	set_result(res, LW_API_HTTP_ERROR, "GET %s: HTTP %ld%s%.200s", safe_url, status,
+	set_result(res, LW_API_HTTP_ERROR, "%s %s: HTTP %ld%s%.200s", method, safe_url, status,
 			   msg && *msg ? ": " : "", msg ? msg : "");
 	json_decref(root);
 }
 
-int
-lw_api_get_json(lw_api *api, const char *path_or_url, json_t **out, lw_api_result *res)
+/* One request with token handling (see lw_api_get_json and lw_api_send_json). */
+static int
+api_request(lw_api *api, const char *method, const char *path_or_url, const char *json_body,
+			int no_retry, json_t **out, lw_api_result *res)
 {
 	char	   *url;
 	char		safe_url[1024];
@@ -271,8 +273,11 @@ lw_api_get_json(lw_api *api, const char *path_or_url, json_t **out, lw_api_resul
 			}
 		}
 		memset(&req, 0, sizeof(req));
+		req.method = method;
 		req.url = url;
 		req.bearer = api->tok.access_token;
+		req.json_body = json_body;
+		req.no_retry = no_retry;
 		req.handle_429 = 1;
 		if (lw_http_perform(api->http, &req, &resp) < 0)
 		{
@@ -292,9 +297,9 @@ lw_api_get_json(lw_api *api, const char *path_or_url, json_t **out, lw_api_resul
 				snprintf(res->reason, sizeof(res->reason), "QUOTA_EXCEEDED");
 			set_result(res, LW_API_RATE_LIMITED,
 					   resp.quota_exceeded ?
-					   "GET %s: quota exceeded (429 QUOTA_EXCEEDED); resume later" :
-					   "GET %s: rate limited, Retry-After %ld s is past the run budget; resume later",
-					   safe_url, resp.retry_after);
+					   "%s %s: quota exceeded (429 QUOTA_EXCEEDED); resume later" :
+					   "%s %s: rate limited, Retry-After %ld s is past the run budget; resume later",
+					   method, safe_url, resp.retry_after);
 			lw_http_response_free(&resp);
 			break;
 		}
@@ -304,8 +309,8 @@ lw_api_get_json(lw_api *api, const char *path_or_url, json_t **out, lw_api_resul
 			if (refreshed)
 			{
 				set_result(res, LW_API_NEEDS_LOGIN,
-						   "GET %s: still 401 Unauthorized after refreshing the token; run "
-						   "`lw-ingest login`", safe_url);
+						   "%s %s: still 401 Unauthorized after refreshing the token; run "
+						   "`lw-ingest login`", method, safe_url);
 				break;
 			}
 			lw_log_debug("401 from %s; refreshing the token once", safe_url);
@@ -328,15 +333,15 @@ lw_api_get_json(lw_api *api, const char *path_or_url, json_t **out, lw_api_resul
 				/* bad strings are repaired, not fatal: see textfix.h */
 				if (lw_json_repair(resp.body, resp.body_len, &fixed, &fixed_len,
 								   &res->strings_repaired))
-					lw_log_debug("GET %s: %ld strings with invalid UTF-8, lone surrogates or "
-								 "NUL repaired", safe_url, res->strings_repaired);
+					lw_log_debug("%s %s: %ld strings with invalid UTF-8, lone surrogates or "
+								 "NUL repaired", method, safe_url, res->strings_repaired);
 				*out = fixed ? json_loadb(fixed, fixed_len, 0, &jerr)
 					: json_loadb(resp.body, resp.body_len, 0, &jerr);
 				free(fixed);
 				if (*out == NULL)
 				{
-					set_result(res, LW_API_FAILED, "GET %s: response is not valid JSON (%s)",
-							   safe_url, jerr.text);
+					set_result(res, LW_API_FAILED, "%s %s: response is not valid JSON (%s)",
+							   method, safe_url, jerr.text);
 					lw_http_response_free(&resp);
 					break;
 				}
@@ -348,15 +353,46 @@ lw_api_get_json(lw_api *api, const char *path_or_url, json_t **out, lw_api_resul
 		}
 		if (resp.status >= 500)
 		{
-			set_result(res, LW_API_FAILED, "GET %s: server error HTTP %ld after %d attempts",
-					   safe_url, resp.status, resp.attempts);
+			set_result(res, LW_API_FAILED, "%s %s: server error HTTP %ld after %d attempts",
+					   method, safe_url, resp.status, resp.attempts);
 			lw_http_response_free(&resp);
 			break;
 		}
-		error_from_body(res, safe_url, resp.status, resp.body, resp.body_len);
+		error_from_body(res, method, safe_url, resp.status, resp.body, resp.body_len);
 		lw_http_response_free(&resp);
 		break;
 	}
 	free(url);
 	return rc;
+}
+
+int
+lw_api_get_json(lw_api *api, const char *path_or_url, json_t **out, lw_api_result *res)
+{
+	return api_request(api, "GET", path_or_url, NULL, 0, out, res);
+}
+
+int
+lw_api_send_json(lw_api *api, const char *method, const char *path, const json_t *body,
+				 int no_retry, json_t **out, lw_api_result *res)
+{
+	char	   *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	int			rc;
+
+	if (body && text == NULL)
+	{
+		*out = NULL;
+		memset(res, 0, sizeof(*res));
+		set_result(res, LW_API_FAILED, "%s %s: cannot encode the request body", method, path);
+		return -1;
+	}
+	rc = api_request(api, method, path, text ? text : "{}", no_retry, out, res);
+	free(text);
+	return rc;
+}
+
+const char *
+lw_api_scope(const lw_api *api)
+{
+	return api->tok.scope;
 }

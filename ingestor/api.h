@@ -68,6 +68,18 @@ void		lw_api_close(lw_api *api);
 int			lw_api_get_json(lw_api *api, const char *path_or_url, json_t **out,
 							lw_api_result *res);
 
+/*
+ * POST or PUT path (relative to cfg->api_url) with a JSON body (NULL sends {}); the answer as
+ * for lw_api_get_json. no_retry: the request is not idempotent (creating something, appending),
+ * so a 5xx or transport error is returned at once instead of being retried (the server may have
+ * acted); the caller decides how to recover. 429 and 401 are handled as for GET.
+ */
+int			lw_api_send_json(lw_api *api, const char *method, const char *path,
+							 const json_t *body, int no_retry, json_t **out, lw_api_result *res);
+
+/* The scope granted to the current token as the token file or refresh answer says, or NULL. */
+const char *lw_api_scope(const lw_api *api);
+
 /* Number of HTTP requests sent so far by this client (retries included; token requests excluded). */
 long		lw_api_request_count(const lw_api *api);
 

@@ -18,4 +18,10 @@ int			lw_cmd_sync(const lw_config *cfg);
 int			lw_cmd_import_features(const lw_config *cfg, const char *csv_path,
 								   const char *source_detail);
 
+/*
+ * lw-ingest publish RULE | --all: write recommend() answers to the user's Spotify playlists
+ * (publish.c). rule_name is NULL with cfg->publish_all.
+ */
+int			lw_cmd_publish(const lw_config *cfg, const char *rule_name);
+
 #endif							/* LW_COMMANDS_H */

@@ -34,6 +34,10 @@ lw_config_defaults(lw_config *cfg)
 	cfg->request_timeout = 60;
 	cfg->lock_timeout = 300;
 	cfg->max_response_bytes = 16L * 1024 * 1024;
+	cfg->publish_n = -1;
+	cfg->publish_genre_filter = -1;
+	cfg->publish_exclude_outliers = -1;
+	cfg->publish_max_per_artist = -1;
 }
 
 void
@@ -47,6 +51,8 @@ lw_config_free(lw_config *cfg)
 	free(cfg->token_file);
 	free(cfg->dbname);
 	free(cfg->redirect_uri);
+	free(cfg->publish_name);
+	free(cfg->publish_method);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -337,6 +343,40 @@ lw_config_apply_flag(lw_config *cfg, const char *name, const char *value, lw_err
 	}
 	else if (strcmp(name, "--full") == 0)
 		cfg->full = 1;
+	else if (strcmp(name, "--name") == 0)
+		lw_config_set(&cfg->publish_name, value);
+	else if (strcmp(name, "--n") == 0)
+	{
+		if (parse_int("--n", value, 1, 10000, &n, err) < 0)
+			return -1;
+		cfg->publish_n = (int) n;
+	}
+	else if (strcmp(name, "--method") == 0)
+		lw_config_set(&cfg->publish_method, value);
+	else if (strcmp(name, "--genre-filter") == 0 || strcmp(name, "--exclude-outliers") == 0)
+	{
+		int			on = value && strcmp(value, "on") == 0;
+
+		if (!on && !(value && strcmp(value, "off") == 0))
+		{
+			lw_error_set(err, LW_EXIT_USAGE, "%s takes on or off", name);
+			return -1;
+		}
+		if (name[2] == 'g')
+			cfg->publish_genre_filter = on;
+		else
+			cfg->publish_exclude_outliers = on;
+	}
+	else if (strcmp(name, "--max-per-artist") == 0)
+	{
+		if (parse_int("--max-per-artist", value, 1, 10000, &n, err) < 0)
+			return -1;
+		cfg->publish_max_per_artist = (int) n;
+	}
+	else if (strcmp(name, "--all") == 0)
+		cfg->publish_all = 1;
+	else if (strcmp(name, "--dry-run") == 0)
+		cfg->dry_run = 1;
 	else if (strcmp(name, "--redirect-uri") == 0)
 		lw_config_set(&cfg->redirect_uri, value);
 	else if (strcmp(name, "--timeout") == 0)

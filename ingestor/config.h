@@ -16,7 +16,10 @@
 #define LW_DEFAULT_REDIRECT_URI  "http://127.0.0.1:8888/callback"
 #define LW_DEFAULT_BUDGET        120	/* seconds of 429 waiting allowed per run */
 #define LW_DEFAULT_LOGIN_TIMEOUT 300	/* seconds to wait for the browser callback */
-#define LW_SCOPES "playlist-read-private playlist-read-collaborative user-library-read"
+#define LW_SCOPES "playlist-read-private playlist-read-collaborative user-library-read " \
+	"playlist-modify-private"
+/* what publish needs on top of reading: write the private playlists it creates */
+#define LW_SCOPE_PUBLISH "playlist-modify-private"
 
 typedef struct lw_config
 {
@@ -45,6 +48,16 @@ typedef struct lw_config
 	int			verbose;		/* --verbose: debug lines (method, redacted URL, status, time) */
 	int			budget_seconds; /* --budget: total 429 waiting allowed in one run */
 	int			full;			/* sync --full: ignore stored snapshot_ids, refetch everything */
+
+	/* publish (NULL / -1 = not given: the stored rule's value, else the default) */
+	char	   *publish_name;	/* --name: target playlist name */
+	int			publish_n;		/* --n: tracks to publish, 1..10000 */
+	char	   *publish_method; /* --method: recommend()'s method */
+	int			publish_genre_filter;	/* --genre-filter on|off */
+	int			publish_exclude_outliers;	/* --exclude-outliers on|off */
+	int			publish_max_per_artist; /* --max-per-artist N */
+	int			publish_all;	/* --all: every enabled rule */
+	int			dry_run;		/* --dry-run: print the plan, send no write, store nothing */
 
 	/* HTTP tuning (env only; tests make these small) */
 	int			backoff_ms;		/* LW_BACKOFF_MS: first retry delay for 5xx/transport, doubles; default 1000 */

@@ -342,7 +342,13 @@ lw_http_perform(lw_http *h, const lw_http_request *req, lw_http_response *resp)
 			curl_easy_setopt(h->curl, CURLOPT_USERNAME, req->basic_user);
 			curl_easy_setopt(h->curl, CURLOPT_PASSWORD, req->basic_pass ? req->basic_pass : "");
 		}
-		if (is_post)
+		if (req->json_body)
+		{
+			headers = curl_slist_append(headers, "Content-Type: application/json");
+			curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, method);
+			curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, req->json_body);
+		}
+		else if (is_post)
 		{
 			headers = curl_slist_append(headers,
 										"Content-Type: application/x-www-form-urlencoded");
@@ -380,7 +386,7 @@ lw_http_perform(lw_http *h, const lw_http_request *req, lw_http_response *resp)
 		{
 			set_error(resp, "%s %s: %s", method, safe_url,
 					 curl_easy_strerror(cc));
-			if (tries < h->opts.max_attempts)
+			if (tries < h->opts.max_attempts && !req->no_retry)
 			{
 				long		d = backoff_delay(h, tries + 1);
 
@@ -423,7 +429,7 @@ lw_http_perform(lw_http *h, const lw_http_request *req, lw_http_response *resp)
 			tries--;			/* 429 waits are bounded by the budget, not by max_attempts */
 			continue;
 		}
-		if (is_retryable_status(status) && tries < h->opts.max_attempts)
+		if (is_retryable_status(status) && tries < h->opts.max_attempts && !req->no_retry)
 		{
 			long		d = backoff_delay(h, tries + 1);
 

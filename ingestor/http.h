@@ -29,13 +29,16 @@ typedef struct lw_http lw_http;
 
 typedef struct lw_http_request
 {
-	const char *method;			/* "GET" (default when NULL) or "POST" */
+	const char *method;			/* "GET" (default when NULL), "POST" or "PUT" */
 	const char *url;
 	const char *bearer;			/* Authorization: Bearer <bearer> */
 	const char *basic_user;		/* Authorization: Basic (with basic_pass) */
 	const char *basic_pass;
 	const char *form_body;		/* POST body, application/x-www-form-urlencoded */
+	const char *json_body;		/* POST/PUT body, application/json (instead of form_body) */
 	int			handle_429;		/* wait and retry on 429 within the budget */
+	int			no_retry;		/* not idempotent: no retry after a 5xx or a transport error
+								 * (the server may have acted); 429 is still waited for */
 } lw_http_request;
 
 typedef struct lw_http_response

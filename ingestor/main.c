@@ -28,9 +28,11 @@ enum cmd
 	CMD_STATUS = 16,
 	CMD_WHOAMI = 32,
 	CMD_REPORT = 64,
+	CMD_PUBLISH = 128,
 };
-#define CMD_ALL (CMD_LOGIN | CMD_SYNC | CMD_IMPORT | CMD_LOGOUT | CMD_STATUS | CMD_WHOAMI | CMD_REPORT)
-#define CMD_NET (CMD_LOGIN | CMD_SYNC | CMD_WHOAMI)
+#define CMD_ALL (CMD_LOGIN | CMD_SYNC | CMD_IMPORT | CMD_LOGOUT | CMD_STATUS | CMD_WHOAMI | CMD_REPORT | \
+				 CMD_PUBLISH)
+#define CMD_NET (CMD_LOGIN | CMD_SYNC | CMD_WHOAMI | CMD_PUBLISH)
 
 static const char *common_help =
 "Options for every command:\n"
@@ -48,7 +50,8 @@ static const char *exit_help =
 "  0  success\n"
 "  1  failure (network, server, database, unexpected); try again later\n"
 "  2  usage or configuration error (bad flag, missing SPOTIFY_CLIENT_ID, invalid_client)\n"
-"  3  login needed: no token, or Spotify rejected the refresh token; run `lw-ingest login`\n"
+"  3  login needed: no token, Spotify rejected the refresh token, or (publish) the\n"
+"     login lacks playlist-modify-private; run `lw-ingest login`\n"
 "  4  partial: stopped early because of a rate limit or quota; the next run resumes\n";
 
 static void
@@ -62,6 +65,8 @@ help_main(FILE *out)
 			"  login                 authorize lw-ingest with Spotify (browser, PKCE) and save tokens\n"
 			"  sync                  fetch the library and load it into the database\n"
 			"  import-features FILE  load audio features from a CSV (e.g. an Exportify export)\n"
+			"  publish PLAYLIST      write recommend(PLAYLIST) to a private Spotify playlist\n"
+			"  publish --all         refresh the playlist of every rule (cron)\n"
 			"  status                show the stored login (no network)\n"
 			"  whoami                check the login online: GET /me, print the user\n"
 			"  report --out DIR      write DIR/report.html: charts of the library (no network)\n"
@@ -139,6 +144,28 @@ help_cmd(FILE *out, enum cmd c)
 					"Spotify API (default: keep them); LW_WAIT_LOCK=1 as for sync.\n\n"
 					"%s\n%s", common_help, exit_help);
 			break;
+		case CMD_PUBLISH:
+			fprintf(out,
+					"Usage: lw-ingest publish PLAYLIST [OPTIONS]\n"
+					"       lw-ingest publish --all [OPTIONS]\n"
+					"Run recommend(PLAYLIST) in the database and write its answer, in rank order,\n"
+					"to a private playlist in the user's Spotify account. The rule (source, name,\n"
+					"n, recommend() options) is kept in listen_wiseer.publish_rules under the name\n"
+					"PLAYLIST; options given here update it. The playlist is created the first\n"
+					"time (and again if the user deleted it), then its items are replaced; an\n"
+					"unchanged answer writes nothing. Every publish is logged in\n"
+					"listen_wiseer.publish_runs. Needs a login with playlist-modify-private.\n\n"
+					"Options:\n"
+					"  --name NAME           playlist name (default \"PLAYLIST \xc2\xb7 more like this\")\n"
+					"  --n N                 tracks to publish, 1..10000 (default 30)\n"
+					"  --method M, --genre-filter on|off, --exclude-outliers on|off,\n"
+					"  --max-per-artist N    recommend() options (default: recommend()'s own)\n"
+					"  --all                 publish every enabled rule instead of one\n"
+					"  --dry-run             print what would be created or written; write nothing\n"
+					"  --dbname CONNINFO     as for sync\n"
+					"  --budget SECONDS      as for sync\n\n"
+					"%s\n%s", common_help, exit_help);
+			break;
 		case CMD_STATUS:
 			fprintf(out,
 					"Usage: lw-ingest status [OPTIONS]\n"
@@ -198,6 +225,8 @@ parse_cmd(const char *s)
 		return CMD_WHOAMI;
 	if (strcmp(s, "report") == 0)
 		return CMD_REPORT;
+	if (strcmp(s, "publish") == 0)
+		return CMD_PUBLISH;
 	return CMD_NONE;
 }
 
@@ -215,11 +244,19 @@ static const opt opts[] = {
 	{"--client-id", 1, CMD_ALL},
 	{"--verbose", 0, CMD_ALL},
 	{"-v", 0, CMD_ALL},
-	{"--dbname", 1, CMD_SYNC | CMD_IMPORT | CMD_REPORT},
+	{"--dbname", 1, CMD_SYNC | CMD_IMPORT | CMD_REPORT | CMD_PUBLISH},
 	{"--out", 1, CMD_REPORT},
-	{"--budget", 1, CMD_SYNC},
+	{"--budget", 1, CMD_SYNC | CMD_PUBLISH},
 	{"--full", 0, CMD_SYNC},
 	{"--source", 1, CMD_IMPORT},
+	{"--name", 1, CMD_PUBLISH},
+	{"--n", 1, CMD_PUBLISH},
+	{"--method", 1, CMD_PUBLISH},
+	{"--genre-filter", 1, CMD_PUBLISH},
+	{"--exclude-outliers", 1, CMD_PUBLISH},
+	{"--max-per-artist", 1, CMD_PUBLISH},
+	{"--all", 0, CMD_PUBLISH},
+	{"--dry-run", 0, CMD_PUBLISH},
 	{"--redirect-uri", 1, CMD_LOGIN},
 	{"--timeout", 1, CMD_LOGIN},
 	{"--open", 0, CMD_LOGIN},
@@ -387,7 +424,7 @@ main(int argc, char **argv)
 				return usage_error("unknown command \"%s\"; see lw-ingest --help%s", a, "");
 			}
 		}
-		else if (cmd == CMD_IMPORT && file_arg == NULL)
+		else if ((cmd == CMD_IMPORT || cmd == CMD_PUBLISH) && file_arg == NULL)
 			file_arg = a;
 		else
 		{
@@ -432,7 +469,8 @@ main(int argc, char **argv)
 				return usage_error("unknown option \"%s\" (write options as --name VALUE)%s", a, "");
 			return usage_error("unknown option \"%s\"; see lw-ingest %s", a,
 							   cmd == CMD_LOGIN ? "login --help" : cmd == CMD_SYNC ? "sync --help" :
-							   cmd == CMD_IMPORT ? "import-features --help" : "--help");
+							   cmd == CMD_IMPORT ? "import-features --help" :
+							   cmd == CMD_PUBLISH ? "publish --help" : "--help");
 		}
 		if (o->has_arg)
 		{
@@ -480,6 +518,11 @@ main(int argc, char **argv)
 		lw_config_free(&cfg);
 		return usage_error("report needs --out DIR%s%s", "", "");
 	}
+	if (cmd == CMD_PUBLISH && (file_arg == NULL) == (cfg.publish_all == 0))
+	{
+		lw_config_free(&cfg);
+		return usage_error("publish needs a PLAYLIST or --all (not both)%s%s", "", "");
+	}
 	lw_log_init(cfg.verbose);
 	if (lw_config_finish(&cfg, (cmd & CMD_NET) != 0, &err) < 0)
 	{
@@ -507,6 +550,9 @@ main(int argc, char **argv)
 			break;
 		case CMD_REPORT:
 			rc = lw_cmd_report(&cfg, out_dir);
+			break;
+		case CMD_PUBLISH:
+			rc = lw_cmd_publish(&cfg, file_arg);
 			break;
 		case CMD_LOGOUT:
 			rc = cmd_logout(&cfg);

@@ -571,8 +571,8 @@ login_http(const lw_config *cfg)
 	return lw_http_new(&o);
 }
 
-static int
-has_scope(const char *granted, const char *want)
+int
+lw_oauth_has_scope(const char *granted, const char *want)
 {
 	size_t		n = strlen(want);
 
@@ -671,7 +671,7 @@ lw_oauth_login(const lw_config *cfg)
 		size_t		n = strcspn(want, " ");
 
 		snprintf(one, sizeof(one), "%.*s", (int) n, want);
-		if (tok.scope && !has_scope(tok.scope, one))
+		if (tok.scope && !lw_oauth_has_scope(tok.scope, one))
 			lw_log_warn("the granted scope lacks %s; some data will be missing", one);
 		want += n;
 		while (*want == ' ')

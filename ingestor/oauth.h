@@ -73,4 +73,7 @@ int			lw_oauth_login(const lw_config *cfg);
 int			lw_oauth_ensure_fresh(lw_http *h, const lw_config *cfg, lw_tokens *cur, int force,
 								  lw_error *err);
 
+/* Whether the space-separated scope list granted contains want (a whole word). */
+int			lw_oauth_has_scope(const char *granted, const char *want);
+
 #endif							/* LW_OAUTH_H */

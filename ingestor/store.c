@@ -544,6 +544,12 @@ lw_store_error(const lw_store *st)
 	return st->err.message;
 }
 
+struct pg_conn *
+lw_store_conn(lw_store *st)
+{
+	return st->conn;
+}
+
 bool
 lw_store_connected(const lw_store *st)
 {

@@ -45,6 +45,10 @@ if [ "$(psql -Atc 'SELECT count(*) FROM listen_wiseer.playlists')" -gt 0 ]; then
 	./tools/demo-report.sh
 fi
 
+# Close the loop: publish recommend('chill') to a playlist in the (mock) Spotify account.
+echo
+./tools/demo-publish.sh "$RUN"
+
 # The report for people without a BI tool, written as a read-only login (README "BI tools").
 psql -X -q -c "SELECT listen_wiseer.create_reader_login('lw_demo_report')
 	WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'lw_demo_report')" >/dev/null

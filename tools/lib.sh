@@ -30,3 +30,20 @@ lw_setup_cluster() {
 	trap 'exit 130' INT TERM
 	eval "$("$ROOT/tools/cluster.sh" env)"
 }
+
+# Start the mock Spotify on a free loopback port (the demo library, seed 42, 5000 tracks);
+# sets MOCK_PID and MOCK_PORT. The caller stops it (kill $MOCK_PID).
+# lw_mock_start RUNDIR NAME   (NAME.port and NAME.log in RUNDIR)
+lw_mock_start() {
+	local run=$1 name=$2
+	python3 "$ROOT/tools/mock/spotify_mock.py" --generate-seed 42 --generate-tracks 5000 \
+		--port 0 --port-file "$run/$name.port" 2>"$run/$name.log" &
+	MOCK_PID=$!
+	for _ in $(seq 1 300); do
+		[ -s "$run/$name.port" ] && break
+		kill -0 "$MOCK_PID" 2>/dev/null || { cat "$run/$name.log" >&2; return 1; }
+		sleep 0.1
+	done
+	[ -s "$run/$name.port" ] || { echo "the mock Spotify did not start" >&2; return 1; }
+	MOCK_PORT=$(cat "$run/$name.port")
+}

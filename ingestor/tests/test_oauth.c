@@ -98,7 +98,7 @@ LW_TEST(state_and_authorize_url)
 	CHECK_STR(v, s1);
 	free(v);
 	v = lw_query_get(q, "scope", NULL);
-	CHECK_STR(v, "playlist-read-private playlist-read-collaborative user-library-read");
+	CHECK_STR(v, "playlist-read-private playlist-read-collaborative user-library-read playlist-modify-private");
 	free(v);
 	v = lw_query_get(q, "code_challenge_method", NULL);
 	CHECK_STR(v, "S256");

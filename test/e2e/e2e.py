@@ -48,8 +48,9 @@ def load_library():
 
 
 class Env:
-    def __init__(self, name, mode="extended", config=None, library=None, db_user=None):
+    def __init__(self, name, mode="extended", config=None, library=None, db_user=None, scope=None):
         self.name = name
+        self.scope = scope      # scope of the minted login (None: the mock's default)
         # lw-ingest connects as this role (PGUSER) when set; psql in q() stays the superuser
         self.db_user = db_user
         self.passed = 0
@@ -120,7 +121,7 @@ class Env:
 
     def login(self, pkce=True):
         """Mint tokens as if a login happened and write the token file lw-ingest reads."""
-        tok = self.http("POST", "/_mock/token", {"pkce": pkce})
+        tok = self.http("POST", "/_mock/token", dict({"pkce": pkce}, **({"scope": self.scope} if self.scope else {})))
         now = int(time.time())
         doc = {
             "access_token": tok["access_token"],

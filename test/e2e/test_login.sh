@@ -111,7 +111,7 @@ check "token directory mode is 0700" [ "$(stat -c %a "$(dirname "$TOK")")" = 700
 check "token file has a refresh token and pkce mode" \
 	[ -n "$(json_field "$TOK" refresh_token)" -a "$(json_field "$TOK" auth_mode)" = pkce ]
 check "granted scope saved" \
-	[ "$(json_field "$TOK" scope)" = "playlist-read-private playlist-read-collaborative user-library-read" ]
+	[ "$(json_field "$TOK" scope)" = "playlist-read-private playlist-read-collaborative user-library-read playlist-modify-private" ]
 remember_tokens "$TOK"
 RT1=$(json_field "$TOK" refresh_token)
 AT1=$(json_field "$TOK" access_token)

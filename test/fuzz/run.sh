@@ -12,7 +12,7 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE"
-ALL=(feature_vector spotify csv http tokenfile oauth callback)
+ALL=(feature_vector spotify csv http tokenfile oauth callback publish)
 mode=${1:-corpus}
 shift || true
 names=("$@")

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mock_auth import Auth, TokenError  # noqa: E402
 from mock_objects import ID_RE, Library, Shapes  # noqa: E402
+import mock_write  # noqa: E402
 
 MODES = ("extended", "dev-2024", "dev-2026")
 DEFAULTS = {
@@ -78,12 +79,15 @@ class ApiError(Exception):
 
 
 # Routes: (regex, template, handler, restrictions). Restrictions: dev-2024 / dev-2026 status codes.
+# GET routes in ROUTES; the others (mock_write.py) in WRITE_ROUTES[method].
 ROUTES = []
+WRITE_ROUTES = {}
 
 
-def route(pattern, template, d2024=None, d2026=None):
+def route(pattern, template, d2024=None, d2026=None, method="GET"):
     def deco(fn):
-        ROUTES.append((re.compile("^" + pattern + "$"), template, fn, d2024, d2026))
+        table = ROUTES if method == "GET" else WRITE_ROUTES.setdefault(method, [])
+        table.append((re.compile("^" + pattern + "$"), template, fn, d2024, d2026))
         return fn
     return deco
 
@@ -323,9 +327,10 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---------------------------------------------------------------- API
     def api(self, path):
-        self.read_body()
+        self._body = self.read_body()
         m = self.mock
-        for rx, template, fn, d2024, d2026 in ROUTES:
+        for rx, template, fn, d2024, d2026 in (ROUTES if self.command == "GET" else
+                                               WRITE_ROUTES.get(self.command, [])):
             mt = rx.match(path)
             if mt:
                 break
@@ -334,7 +339,8 @@ class Handler(BaseHTTPRequestHandler):
                 e = m.fault(path)
             if e and e.kind in ("drop", "truncate"):
                 self._mangle, e = e.kind, None
-            raise e or ApiError(404, "Service not found")
+            known = any(r[0].match(path) for t in [ROUTES] + list(WRITE_ROUTES.values()) for r in t)
+            raise e or ApiError(405 if known else 404, "Method not allowed" if known else "Service not found")
         self._template = template
         with m.lock:
             e = m.fault(path)
@@ -342,8 +348,6 @@ class Handler(BaseHTTPRequestHandler):
             self._mangle = e.kind   # applied to whatever the answer is (send)
         elif e:
             raise e
-        if self.command != "GET":
-            raise ApiError(405, "Method not allowed")
         with m.lock:
             tok, msg = m.auth.check(self.headers.get("Authorization"))
         if tok is None:
@@ -366,7 +370,8 @@ class Handler(BaseHTTPRequestHandler):
         self.shapes = Shapes(m.lib, self.origin(), cfg)
         with m.lock:  # the library's playlists can be mutated concurrently
             body = fn(self, *mt.groups())
-        self.send(200, body)
+        status, body = body if isinstance(body, tuple) else (200, body)
+        self.send(status, body)
 
     def need_user(self):
         if not self.tok["user"]:
@@ -428,7 +433,7 @@ class Handler(BaseHTTPRequestHandler):
         if not ID_RE.match(pid):
             raise ApiError(400, "invalid id")
         p = self.mock.lib.pl_by_id.get(pid)
-        if p is None:
+        if p is None or p.get("deleted"):
             raise ApiError(404, "Resource not found")
         return p
 
@@ -611,6 +616,9 @@ def h_recommendations(h):
                        "href": h.shapes.href(k, s) if k != "genre" else None, "id": s,
                        "initialPoolSize": len(pool), "type": k.upper() if k == "genre" else k} for k, s in seeds],
             "tracks": [h.shapes.track(t) for t in out]}
+
+
+mock_write.register(route, ApiError, DEFAULTS)
 
 
 # -------------------------------------------------------------------- control API
