@@ -154,20 +154,20 @@ LW_TEST(status_mapping)
 
 	memset(&r, 0, sizeof(r));
 	r.status = LW_API_HTTP_ERROR;
-	r.http_status = 403;
-	snprintf(r.message, sizeof(r.message), "PUT x: HTTP 403: Insufficient client scope");
+	r.error.http_status = 403;
+	snprintf(r.error.message, sizeof(r.error.message), "PUT x: HTTP 403: Insufficient client scope");
 	CHECK_INT(lw_spw_status_of(&r, 0), LW_SPW_SCOPE);
-	snprintf(r.message, sizeof(r.message), "PUT x: HTTP 403: You cannot add tracks");
+	snprintf(r.error.message, sizeof(r.error.message), "PUT x: HTTP 403: You cannot add tracks");
 	CHECK_INT(lw_spw_status_of(&r, 0), LW_SPW_FORBIDDEN);
-	r.http_status = 404;
+	r.error.http_status = 404;
 	CHECK_INT(lw_spw_status_of(&r, 0), LW_SPW_GONE);
-	r.http_status = 400;
+	r.error.http_status = 400;
 	CHECK_INT(lw_spw_status_of(&r, 1), LW_SPW_FAILED);
 	r.status = LW_API_FAILED;
-	r.http_status = 500;
+	r.error.http_status = 500;
 	CHECK_INT(lw_spw_status_of(&r, 1), LW_SPW_UNKNOWN);	/* a POST: it may have acted */
 	CHECK_INT(lw_spw_status_of(&r, 0), LW_SPW_FAILED);	/* a PUT after its retries */
-	r.http_status = 0;
+	r.error.http_status = 0;
 	CHECK_INT(lw_spw_status_of(&r, 1), LW_SPW_UNKNOWN);	/* no answer */
 	r.status = LW_API_RATE_LIMITED;
 	CHECK_INT(lw_spw_status_of(&r, 1), LW_SPW_RATE_LIMITED);
