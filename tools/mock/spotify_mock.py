@@ -34,7 +34,7 @@ DEFAULTS = {
     "names": "both",
     "forbid_items": [],
     "null_audio_features": [],
-    "genres": "present",
+    "genres": "auto",
     "premium_required": False,
     "hostile": {"names": {}, "genres": {}, "credits": {}},
     "rate_limit": {"budget": 0, "window": 30, "path": None, "retry_after": "normal", "reason": None,
@@ -683,8 +683,8 @@ def validate(cfg):
         return "mode must be one of %s" % ", ".join(MODES)
     if cfg.get("names") not in ("both", "2026", "legacy"):
         return "names must be both, 2026 or legacy"
-    if cfg.get("genres") not in ("present", "absent", "empty"):
-        return "genres must be present, absent or empty"
+    if cfg.get("genres") not in ("auto", "present", "absent", "empty"):
+        return "genres must be auto, present, absent or empty"
     ra = cfg["rate_limit"].get("retry_after")
     if not (isinstance(ra, int) or ra in ("normal", "missing", "zero", "lowercase", "huge")):
         return "rate_limit.retry_after must be normal, missing, zero, lowercase, huge or an integer"
