@@ -431,6 +431,12 @@ lw_store_error(const lw_store *st)
 	return st->err;
 }
 
+PGconn *
+lw_store_conn(lw_store *st)
+{
+	return st->conn;
+}
+
 bool
 lw_store_connected(const lw_store *st)
 {

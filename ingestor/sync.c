@@ -14,6 +14,7 @@
 #include "spotify.h"
 #include "store.h"
 #include "sync.h"
+#include "enrich.h"
 
 #define MAX_WARNINGS 32
 
@@ -687,6 +688,15 @@ lw_cmd_sync(const lw_config *cfg)
 		goto out;
 	}
 	code = sync_run(c);
+	/* then what Spotify no longer gives (enrich.h); a sync that failed leaves it for next time */
+	if (cfg->enrich && (code == LW_EXIT_OK || code == LW_EXIT_PARTIAL) &&
+		lw_store_connected(c->store))
+	{
+		int			e = lw_enrich_run(cfg, c->store);
+
+		if (code == LW_EXIT_OK)
+			code = e;
+	}
 out:
 	if (c->api)
 		lw_api_close(c->api);
