@@ -92,13 +92,16 @@ lw_rb_fetch_features(lw_es_client *c, const char *const *ids, int n, lw_rb_answe
 	return st;
 }
 
-/* MusicBrainz asks for 1 request/s per IP and answers 503 beyond: after one, halve our rate. */
+/*
+ * MusicBrainz asks for 1 request/s per IP and answers 503 beyond (all requests, until the
+ * average drops): after one, halve our rate for the rest of the run.
+ */
 static void
 mb_slow_down(lw_es_client *c, const lw_http_response *r)
 {
 	if (r->attempts > 1 || r->status == 503)
 	{
-		int			p = c->pace_ms < 500 ? 1000 : c->pace_ms * 2;
+		int			p = c->pace_ms < 50 ? 100 : c->pace_ms * 2;
 
 		c->pace_ms = p > 8000 ? 8000 : p;
 		c->slowdowns++;
