@@ -2,15 +2,27 @@
 # The demo's ingest step: start the mock Spotify on loopback, log in through the
 # real lw-ingest (PKCE; the mock auto-consents), sync, stop the mock.
 # Usage: tools/demo-ingest.sh RUNDIR   (PG* environment points at the demo database)
+#
+# LW_DEMO_MODE=2026 (default): the Spotify of an app registered today (development mode: no
+# audio features, no genres), plus mocks of ReccoBeats, MusicBrainz and Last.fm
+# (tools/mock/enrich_mock.py) that fill them during the sync. LW_DEMO_MODE=2024: the pre-2024
+# Spotify (extended quota: features and genres from Spotify itself), no enrichment.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUN=$1
 LW_INGEST=${LW_INGEST:-$ROOT/ingestor/lw-ingest}
 
+MODE=${LW_DEMO_MODE:-2026}
+case "$MODE" in
+2026) SPOTIFY_MODE=dev-2026 ;;
+2024) SPOTIFY_MODE=extended ;;
+*) echo "demo: LW_DEMO_MODE must be 2026 or 2024, got $MODE" >&2; exit 2 ;;
+esac
 python3 "$ROOT/tools/mock/spotify_mock.py" --generate-seed 42 --generate-tracks 5000 \
-	--port 0 --port-file "$RUN/mock.port" 2>"$RUN/mock.log" &
+	--mode "$SPOTIFY_MODE" --port 0 --port-file "$RUN/mock.port" 2>"$RUN/mock.log" &
 MOCK_PID=$!
-trap 'kill $MOCK_PID 2>/dev/null; wait $MOCK_PID 2>/dev/null || true' EXIT
+ENRICH_PID=
+trap 'kill $MOCK_PID $ENRICH_PID 2>/dev/null; wait $MOCK_PID $ENRICH_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do
 	[ -s "$RUN/mock.port" ] && break
 	kill -0 "$MOCK_PID" 2>/dev/null || { cat "$RUN/mock.log" >&2; exit 1; }
@@ -28,8 +40,33 @@ export SPOTIFY_API_URL=http://127.0.0.1:$PORT/v1
 export LW_TOKEN_FILE=$RUN/token.json	# never the user's own ~/.config
 export LW_PACE_MS=0			# the mock needs no pacing
 
+if [ "$MODE" = 2026 ]; then
+	# the open services, on the same generated library; their MusicBrainz allows 100 requests/s
+	# (like a local mirror) so the demo takes seconds, not the real service's 20 minutes
+	python3 "$ROOT/tools/mock/enrich_mock.py" --generate-seed 42 --generate-tracks 5000 \
+		--config '{"musicbrainz": {"min_interval": 0.01}}' \
+		--port 0 --port-file "$RUN/enrich.port" 2>"$RUN/enrich.log" &
+	ENRICH_PID=$!
+	for _ in $(seq 1 300); do
+		[ -s "$RUN/enrich.port" ] && break
+		kill -0 "$ENRICH_PID" 2>/dev/null || { cat "$RUN/enrich.log" >&2; exit 1; }
+		sleep 0.1
+	done
+	[ -s "$RUN/enrich.port" ] || { echo "demo: the enrichment mock did not start" >&2; exit 1; }
+	EPORT=$(cat "$RUN/enrich.port")
+	export RECCOBEATS_URL=http://127.0.0.1:$EPORT/v1 RECCOBEATS_RATE=200
+	export MUSICBRAINZ_URL=http://127.0.0.1:$EPORT/ws/2 MUSICBRAINZ_RATE=80
+	export LASTFM_URL=http://127.0.0.1:$EPORT/2.0 LASTFM_API_KEY=lw-test-lastfm-key LASTFM_RATE=200
+	export LW_CONTACT=demo@listen-wiseer.invalid
+	echo "== the 2026 situation: Spotify in development mode (no audio features, no genres);"
+	echo "   ReccoBeats, MusicBrainz and Last.fm mocks on 127.0.0.1:$EPORT fill them (LW_DEMO_MODE=2024: the old way)"
+else
+	export LW_ENRICH=0
+	echo "== LW_DEMO_MODE=2024: Spotify as for an app registered before 2024 (features and genres from Spotify)"
+fi
+
 echo "== lw-ingest login (PKCE against the mock Spotify on 127.0.0.1:$PORT, auto-consent)"
 "$LW_INGEST" login --auto-follow --redirect-uri "http://127.0.0.1:$REDIRECT_PORT/callback"
 echo
-echo "== lw-ingest sync (as the ingest role lw_ingest, not a superuser)"
+echo "== lw-ingest sync (as the ingest role lw_ingest, not a superuser)$([ "$MODE" = 2026 ] && echo ', then enrichment')"
 PGUSER=lw_ingest "$LW_INGEST" sync
