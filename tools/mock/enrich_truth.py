@@ -158,5 +158,30 @@ class Truth:
         return frac(self.seed, "lfm-str", aid) < LFM_STRING_COUNTS
 
 
+def enriched_genres(truth, aid, lastfm=True, min_count=5):
+    """What lw-ingest's enrichment stores for an artist without Spotify genres: (source, genres)
+    or None. MusicBrainz first (one current link, genres not empty; most votes first, ties in
+    name order), else Last.fm by name (tags weighted >= min_count, non-genre tags dropped,
+    lower-cased, in Last.fm's order)."""
+    rels = truth.mb_url.get(spotify_artist_url(aid))
+    if rels:
+        current = [m for m, ended in rels if not ended]
+        if len(rels) == 1 or len(current) == 1:
+            g = truth.mb_genres(aid)
+            if g:
+                return "musicbrainz", [n for n, c in sorted(g, key=lambda p: -p[1])]
+    if not lastfm:
+        return None
+    known = truth.lfm_name.get(truth.artists[aid]["name"].lower())
+    if known is None:
+        return None
+    out = []
+    for n, c in truth.lfm_tags(known):
+        n = n.lower()
+        if c >= min_count and n not in LFM_NOISE and n not in out:
+            out.append(n)
+    return ("lastfm", out) if out else None
+
+
 def spotify_artist_url(aid):
     return "https://open.spotify.com/artist/%s" % aid
