@@ -18,7 +18,8 @@ case "$MODE" in
 2024) SPOTIFY_MODE=extended ;;
 *) echo "demo: LW_DEMO_MODE must be 2026 or 2024, got $MODE" >&2; exit 2 ;;
 esac
-python3 "$ROOT/tools/mock/spotify_mock.py" --generate-seed 42 --generate-tracks 5000 \
+TRACKS=${DEMO_TRACKS:-5000}
+python3 "$ROOT/tools/mock/spotify_mock.py" --generate-seed 42 --generate-tracks "$TRACKS" \
 	--mode "$SPOTIFY_MODE" --port 0 --port-file "$RUN/mock.port" 2>"$RUN/mock.log" &
 MOCK_PID=$!
 ENRICH_PID=
@@ -43,8 +44,12 @@ export LW_PACE_MS=0			# the mock needs no pacing
 if [ "$MODE" = 2026 ]; then
 	# the open services, on the same generated library; their MusicBrainz allows 100 requests/s
 	# (like a local mirror) so the demo takes seconds, not the real service's 20 minutes
-	python3 "$ROOT/tools/mock/enrich_mock.py" --generate-seed 42 --generate-tracks 5000 \
-		--config '{"musicbrainz": {"min_interval": 0.01}}' \
+	# DEMO_REAL_RATES=1 (test/bench/enrich_cost.sh): the real services' limits and lw-ingest's
+	# default rates instead, to measure what a first run costs
+	MB_INTERVAL=0.01
+	[ -n "${DEMO_REAL_RATES:-}" ] && MB_INTERVAL=1.0
+	python3 "$ROOT/tools/mock/enrich_mock.py" --generate-seed 42 --generate-tracks "$TRACKS" \
+		--config "{\"musicbrainz\": {\"min_interval\": $MB_INTERVAL}}" \
 		--port 0 --port-file "$RUN/enrich.port" 2>"$RUN/enrich.log" &
 	ENRICH_PID=$!
 	for _ in $(seq 1 300); do
@@ -54,9 +59,12 @@ if [ "$MODE" = 2026 ]; then
 	done
 	[ -s "$RUN/enrich.port" ] || { echo "demo: the enrichment mock did not start" >&2; exit 1; }
 	EPORT=$(cat "$RUN/enrich.port")
-	export RECCOBEATS_URL=http://127.0.0.1:$EPORT/v1 RECCOBEATS_RATE=200
-	export MUSICBRAINZ_URL=http://127.0.0.1:$EPORT/ws/2 MUSICBRAINZ_RATE=80
-	export LASTFM_URL=http://127.0.0.1:$EPORT/2.0 LASTFM_API_KEY=lw-test-lastfm-key LASTFM_RATE=200
+	export RECCOBEATS_URL=http://127.0.0.1:$EPORT/v1
+	export MUSICBRAINZ_URL=http://127.0.0.1:$EPORT/ws/2
+	export LASTFM_URL=http://127.0.0.1:$EPORT/2.0 LASTFM_API_KEY=lw-test-lastfm-key
+	if [ -z "${DEMO_REAL_RATES:-}" ]; then
+		export RECCOBEATS_RATE=200 MUSICBRAINZ_RATE=80 LASTFM_RATE=200
+	fi
 	export LW_CONTACT=demo@listen-wiseer.invalid
 	echo "== the 2026 situation: Spotify in development mode (no audio features, no genres);"
 	echo "   ReccoBeats, MusicBrainz and Last.fm mocks on 127.0.0.1:$EPORT fill them (LW_DEMO_MODE=2024: the old way)"
