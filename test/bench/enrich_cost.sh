@@ -2,7 +2,7 @@
 # What a first enrichment costs: requests per service and time, for a generated library of
 # TRACKS tracks, against the mocks with the real services' limits (MusicBrainz 1 request/s,
 # enforced by the mock) and lw-ingest's default rates (ReccoBeats 2/s, MusicBrainz 1/s,
-# Last.fm 4/s). Then a second run, which must cost nothing.
+# Last.fm 4/s). (That a second run costs nothing is tested by test/e2e/test_enrich_basic.py.)
 #
 #   test/bench/enrich_cost.sh [TRACKS]     (default 1200; PG* environment names a cluster with
 #                                           the extension installed; a database is created)
