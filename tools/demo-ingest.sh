@@ -12,6 +12,17 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUN=$1
 LW_INGEST=${LW_INGEST:-$ROOT/ingestor/lw-ingest}
 
+# wait_port NAME PID WHAT: until the mock started as PID writes $RUN/NAME.port (30 s at most)
+wait_port() {
+	for _ in $(seq 1 300); do
+		[ -s "$RUN/$1.port" ] && return 0
+		kill -0 "$2" 2>/dev/null || { cat "$RUN/$1.log" >&2; exit 1; }
+		sleep 0.1
+	done
+	echo "demo: $3 did not start" >&2
+	exit 1
+}
+
 MODE=${LW_DEMO_MODE:-2026}
 case "$MODE" in
 2026) SPOTIFY_MODE=dev-2026 ;;
@@ -24,12 +35,7 @@ python3 "$ROOT/tools/mock/spotify_mock.py" --generate-seed 42 --generate-tracks 
 MOCK_PID=$!
 ENRICH_PID=
 trap 'kill $MOCK_PID $ENRICH_PID 2>/dev/null; wait $MOCK_PID $ENRICH_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do
-	[ -s "$RUN/mock.port" ] && break
-	kill -0 "$MOCK_PID" 2>/dev/null || { cat "$RUN/mock.log" >&2; exit 1; }
-	sleep 0.1
-done
-[ -s "$RUN/mock.port" ] || { echo "demo: the mock Spotify did not start" >&2; exit 1; }
+wait_port mock "$MOCK_PID" "the mock Spotify"
 PORT=$(cat "$RUN/mock.port")
 
 # A free loopback port for the login's redirect listener.
@@ -52,12 +58,7 @@ if [ "$MODE" = 2026 ]; then
 		--config "{\"musicbrainz\": {\"min_interval\": $MB_INTERVAL}}" \
 		--port 0 --port-file "$RUN/enrich.port" 2>"$RUN/enrich.log" &
 	ENRICH_PID=$!
-	for _ in $(seq 1 300); do
-		[ -s "$RUN/enrich.port" ] && break
-		kill -0 "$ENRICH_PID" 2>/dev/null || { cat "$RUN/enrich.log" >&2; exit 1; }
-		sleep 0.1
-	done
-	[ -s "$RUN/enrich.port" ] || { echo "demo: the enrichment mock did not start" >&2; exit 1; }
+	wait_port enrich "$ENRICH_PID" "the enrichment mock"
 	EPORT=$(cat "$RUN/enrich.port")
 	export RECCOBEATS_URL=http://127.0.0.1:$EPORT/v1
 	export MUSICBRAINZ_URL=http://127.0.0.1:$EPORT/ws/2

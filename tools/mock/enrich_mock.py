@@ -12,11 +12,10 @@ import argparse
 import copy
 import json
 import os
-import signal
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -24,6 +23,7 @@ import lastfm_mock  # noqa: E402
 import musicbrainz_mock  # noqa: E402
 import reccobeats_mock  # noqa: E402
 from enrich_truth import Truth  # noqa: E402
+from mock_server import Server, serve_until_signal, write_port_file  # noqa: E402
 
 SERVICES = ("reccobeats", "musicbrainz", "lastfm")
 FAIL = {"count": 0, "status": 500, "body": "json"}
@@ -261,12 +261,6 @@ def handle_post(self):
 Handler.do_POST = handle_post
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Mock ReccoBeats, MusicBrainz and Last.fm (loopback).")
     ap.add_argument("--library")
@@ -299,19 +293,8 @@ def main(argv=None):
     srv.mock = mock
     mock.port = srv.server_address[1]
     if args.port_file:
-        tmp = "%s.tmp%d" % (args.port_file, os.getpid())
-        with open(tmp, "w") as f:
-            f.write("%d\n" % mock.port)
-        os.replace(tmp, args.port_file)
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-    t.start()
-    while not stop.is_set():
-        stop.wait(0.5)
-    srv.shutdown()
-    srv.server_close()
+        write_port_file(args.port_file, mock.port)
+    serve_until_signal(srv)
     return 0
 
 

@@ -27,12 +27,19 @@ def ids_param(pairs):
     return out
 
 
-def audio_features(truth, cfg, pairs):
-    ids = ids_param(pairs)
+def ids_error(ids):
+    """The 400 for a missing or too long ids list, or None."""
     if not ids:
         return error(400, 4001, "Required parameter 'ids' is missing")
     if len(ids) > MAX_IDS:
         return error(400, 4004, "Validation error: ids size must be between 1 and %d" % MAX_IDS)
+    return None
+
+
+def audio_features(truth, cfg, pairs):
+    ids = ids_param(pairs)
+    if ids_error(ids):
+        return ids_error(ids)
     content = []
     for i in ids:
         iu = i.upper()
@@ -73,10 +80,8 @@ def track_object(truth, tid):
 
 def tracks(truth, cfg, pairs):
     ids = ids_param(pairs)
-    if not ids:
-        return error(400, 4001, "Required parameter 'ids' is missing")
-    if len(ids) > MAX_IDS:
-        return error(400, 4004, "Validation error: ids size must be between 1 and %d" % MAX_IDS)
+    if ids_error(ids):
+        return ids_error(ids)
     content = [track_object(truth, i) for i in ids if truth.rb_known(i)]
     if cfg.get("bare_array"):
         return 200, content, {}

@@ -11,17 +11,17 @@ import json
 import math
 import os
 import re
-import signal
 import sys
 import threading
 import time
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mock_auth import Auth, TokenError  # noqa: E402
 from mock_objects import ID_RE, Library, Shapes  # noqa: E402
+from mock_server import Server, serve_until_signal, write_port_file  # noqa: E402
 
 MODES = ("extended", "dev-2024", "dev-2026")
 DEFAULTS = {
@@ -698,12 +698,6 @@ def validate(cfg):
     return None
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
-
-
 def load_config_arg(s):
     if s is None:
         return {}
@@ -755,23 +749,12 @@ def main(argv=None):
     srv.mock = mock
     mock.port = srv.server_address[1]
     if args.port_file:
-        tmp = "%s.tmp%d" % (args.port_file, os.getpid())
-        with open(tmp, "w") as f:
-            f.write("%d\n" % mock.port)
-        os.replace(tmp, args.port_file)
+        write_port_file(args.port_file, mock.port)
     if args.verbose:
         sys.stderr.write("spotify_mock: listening on %s:%d (%d tracks, mode %s)\n"
                          % (args.host, mock.port, len(lib["tracks"]), cfg["mode"]))
 
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-    t.start()
-    while not stop.is_set():
-        stop.wait(0.5)
-    srv.shutdown()
-    srv.server_close()
+    serve_until_signal(srv)
     return 0
 
 
