@@ -117,6 +117,7 @@ static bool
 db_error(ectx *c, const char *what)
 {
 	lw_log_error("%s: %s", what, lw_es_error()[0] ? lw_es_error() : lw_store_error(c->st));
+	lw_es_clear_error();
 	c->db_failed = true;
 	return false;
 }

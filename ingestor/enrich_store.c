@@ -33,6 +33,12 @@ lw_es_error(void)
 	return es_err;
 }
 
+void
+lw_es_clear_error(void)
+{
+	es_err[0] = '\0';
+}
+
 int
 lw_es_load_prefs(lw_store *st, lw_es_pref prefs[3])
 {

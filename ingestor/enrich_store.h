@@ -69,8 +69,9 @@ int			lw_es_store_artist_genres(lw_store *st, const char *source, const char *ki
 									  const char *artist_id, const lw_genre_list *genres,
 									  const lw_es_cache_row *row);
 
-/* The last error of these functions. */
+/* The last error of these functions ("" if none since the last clear). */
 const char *lw_es_error(void);
+void		lw_es_clear_error(void);
 
 /* JSON text [{"name":..,"count":..},...] for a cache payload (malloc'd). */
 char	   *lw_es_genres_json(const lw_genre_list *g);

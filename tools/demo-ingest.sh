@@ -64,7 +64,7 @@ if [ "$MODE" = 2026 ]; then
 	export MUSICBRAINZ_URL=http://127.0.0.1:$EPORT/ws/2
 	export LASTFM_URL=http://127.0.0.1:$EPORT/2.0 LASTFM_API_KEY=lw-test-lastfm-key
 	if [ -z "${DEMO_REAL_RATES:-}" ]; then
-		export RECCOBEATS_RATE=200 MUSICBRAINZ_RATE=80 LASTFM_RATE=200
+		export RECCOBEATS_RATE=200 MUSICBRAINZ_RATE=50 LASTFM_RATE=200
 	fi
 	export LW_CONTACT=demo@listen-wiseer.invalid
 	echo "== the 2026 situation: Spotify in development mode (no audio features, no genres);"

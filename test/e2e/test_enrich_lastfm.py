@@ -46,6 +46,13 @@ env.eq(env.estats()["by_service"].get("lastfm"), 1, "stopped after the first ans
 env.eq(env.last_run()["capabilities"]["lastfm"], "stopped", "run row: stopped")
 env.check("wrong-key-123456" not in str(env.last_run()), "nor in the run row")
 
+# --verbose prints every URL: the key is redacted there too
+reset_lastfm()
+rc, err, _ = env.run("enrich", "--verbose", extra_env=dict(NO_RB, LW_ENRICH_MUSICBRAINZ="0"))
+env.eq(rc, 0, "verbose run")
+env.check("method=artist.getTopTags" in err and "[REDACTED]" in err, "debug lines show the redacted URLs")
+env.check(LASTFM_KEY not in err, "the key is not in the debug lines")
+
 # suspended key: error 26
 reset_lastfm()
 env.econfig({"lastfm": {"suspended": True}})
