@@ -58,6 +58,13 @@ env.eq(len(urls), (len(artists) + 99) // 100, "one URL lookup per 100 artists")
 run = env.last_run()
 env.eq((run["command"], run["status"]), ("enrich", "ok"), "enrich run row")
 env.eq(run["counts"]["features_found"], len(want), "counted")
+env.check(run["counts"]["mb_merged"] > 0, "merged MBIDs met and followed (%d)" % run["counts"]["mb_merged"])
+amb = sum(1 for a in artists if len(env.truth.mb_url.get("https://open.spotify.com/artist/" + a, [])) > 1
+          and sum(1 for _, ended in env.truth.mb_url["https://open.spotify.com/artist/" + a] if not ended) > 1)
+env.eq(run["counts"]["mb_ambiguous"], amb, "ambiguous links counted, not used")
+env.eq(env.qi("SELECT count(*) FROM listen_wiseer.enrichment_cache WHERE source = 'musicbrainz'"
+              " AND kind = 'artist-url' AND outcome = 'ambiguous' AND detail LIKE '%,%'"), amb,
+       "ambiguous cache rows keep both candidates")
 
 # second run against the unchanged library: not one request to any service
 env.eclear()
