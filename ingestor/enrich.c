@@ -214,7 +214,10 @@ step_features(ectx *c)
 		return;
 	}
 	if (total == 0)
+	{
+		lw_log_info("enrich reccobeats: nothing new to ask");
 		return;
+	}
 	c->state[RB] = SRC_OK;
 	cl = client_open(c, c->ec.reccobeats_url, c->ec.reccobeats_rate);
 	lw_progress_start(&p, "ReccoBeats: tracks", total);
@@ -366,7 +369,10 @@ step_musicbrainz(ectx *c)
 		return;
 	}
 	if (n_urls == 0 && n_genres == 0)
+	{
+		lw_log_info("enrich musicbrainz: nothing new to ask");
 		return;
+	}
 	if (c->ec.contact == NULL)
 	{
 		warn(c, "MusicBrainz not asked: it requires a contact in the User-Agent; set LW_CONTACT "
@@ -449,7 +455,10 @@ step_lastfm(ectx *c)
 		return;
 	}
 	if (total == 0)
+	{
+		lw_log_info("enrich lastfm: nothing new to ask");
 		return;
+	}
 	if (c->ec.lastfm_api_key == NULL)
 	{
 		lw_log_info("enrich lastfm: not asked (no LASTFM_API_KEY); %ld artists without genres", total);
@@ -542,7 +551,10 @@ lw_enrich_run(const lw_config *cfg, lw_store *st)
 
 		for (int i = 0; i < 3; i++)
 			if (!use[i])
+			{
 				c.state[i] = SRC_OFF;
+				lw_log_info("enrich %s: switched off", prefs[i].source);
+			}
 		if (use[RB])
 			step_features(&c);
 		for (int k = 0; k < 2 && !c.db_failed; k++)
