@@ -220,6 +220,11 @@ step_features(ectx *c)
 	}
 	c->state[RB] = SRC_OK;
 	cl = client_open(c, c->ec.reccobeats_url, c->ec.reccobeats_rate);
+	if (cl.http == NULL)
+	{
+		service_problem(c, RB, LW_ES_TRANSIENT, "cannot start an HTTP client (libcurl)");
+		return;
+	}
 	lw_progress_start(&p, "ReccoBeats: tracks", total);
 	while (!out_of_time(c, RB, "ReccoBeats"))
 	{
@@ -382,6 +387,11 @@ step_musicbrainz(ectx *c)
 	}
 	c->state[MB] = SRC_OK;
 	cl = client_open(c, c->ec.musicbrainz_url, c->ec.musicbrainz_rate);
+	if (cl.http == NULL)
+	{
+		service_problem(c, MB, LW_ES_TRANSIENT, "cannot start an HTTP client (libcurl)");
+		return;
+	}
 	/* progress in requests: one per 100 URLs, then about one per linked artist */
 	lw_progress_start(&p, "MusicBrainz: requests", (n_urls + LW_MB_MAX_URLS - 1) / LW_MB_MAX_URLS +
 					  n_genres + n_urls * 3 / 4);
@@ -467,6 +477,11 @@ step_lastfm(ectx *c)
 	}
 	c->state[LFM] = SRC_OK;
 	cl = client_open(c, c->ec.lastfm_url, c->ec.lastfm_rate);
+	if (cl.http == NULL)
+	{
+		service_problem(c, LFM, LW_ES_TRANSIENT, "cannot start an HTTP client (libcurl)");
+		return;
+	}
 	cl.api_key = c->ec.lastfm_api_key;
 	lw_progress_start(&p, "Last.fm: artists", total);
 	artists_pass(c, LFM, 'l', &cl, lfm_artist, &p);
