@@ -41,6 +41,7 @@ typedef struct ectx
 	char	   *warnings[MAX_WARNINGS];
 	int			n_warnings;
 	src_state	state[3];		/* reccobeats, musicbrainz, lastfm */
+	double		waited_429;		/* seconds of the run's 429 budget used by closed clients */
 	long		requests[3];
 	/* counts */
 	long		features_asked,
@@ -132,10 +133,12 @@ client_open(ectx *c, const char *base, double rate)
 		.backoff_ms = c->cfg->backoff_ms,
 		.max_attempts = c->cfg->max_attempts,
 		.pace_ms = (int) (1000.0 / rate + 0.5),
-		.budget_seconds = c->cfg->budget_seconds,
+		/* one 429 budget for the whole run, shared by the services in turn */
+		.budget_seconds = c->waited_429 >= c->cfg->budget_seconds ? 0 :
+		(int) (c->cfg->budget_seconds - c->waited_429),
 		.user_agent = c->ec.user_agent,
 	};
-	lw_es_client cl = {.base = base,.pace_ms = o.pace_ms};
+	lw_es_client cl = {.base = base,.pace_ms = o.pace_ms,.budget_seconds = o.budget_seconds};
 
 	cl.http = lw_http_new(&o);
 	return cl;
@@ -146,6 +149,7 @@ client_close(ectx *c, int src, lw_es_client *cl)
 {
 	if (cl->http)
 	{
+		c->waited_429 += cl->budget_seconds - lw_http_budget_left(cl->http);
 		c->requests[src] += lw_http_request_count(cl->http);
 		lw_http_free(cl->http);
 	}

@@ -37,6 +37,7 @@ typedef struct lw_es_client
 	const char *api_key;		/* Last.fm only; borrowed */
 	int			pace_ms;		/* current spacing between requests */
 	int			slowdowns;		/* MusicBrainz: 503s that made us slow down */
+	int			budget_seconds; /* the part of the run's 429 budget this client got */
 } lw_es_client;
 
 /* ReccoBeats: features of n <= LW_RB_MAX_IDS Spotify track ids (out[n]). */

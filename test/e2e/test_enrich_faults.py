@@ -74,4 +74,17 @@ env.econfig({"musicbrainz": {"min_interval": 0.02, "fail": {"count": 2, "status"
 rc, err, _ = env.run("enrich", extra_env={"LW_ENRICH_LASTFM": "0"})
 env.eq(rc, 0, "HTML 503 pages retried")
 env.eq({a: g for a, (s, g) in env.db_genres().items() if s == "musicbrainz"}, mbx, "same genres")
+# one 429 budget per run, shared by the services: ReccoBeats uses it all, Last.fm's 429 is deferred
+env.q("DELETE FROM listen_wiseer.audio_features; DELETE FROM listen_wiseer.enrichment_cache;"
+      " UPDATE listen_wiseer.artists SET genres = NULL, genres_source = NULL, genres_updated_at = NULL")
+# (ReccoBeats waits 3 s of the 4, plus under 0.25 s of jitter; Last.fm then asks for 2 s)
+env.econfig({"reccobeats": {"throttle": {"count": 1, "retry_after": 3}},
+             "lastfm": {"rate_limit": {"count": 1, "retry_after": 2}}})
+rc, err, _ = env.run("enrich", extra_env={"LW_ENRICH_MUSICBRAINZ": "0", "LW_BUDGET": "4"})
+run = env.last_run()
+env.eq((rc, run["capabilities"]["reccobeats"], run["capabilities"]["lastfm"]), (4, "ok", "deferred"),
+       "ReccoBeats used most of the budget; Last.fm's 429 found too little left")
+env.eq(set(env.db_features()), set(want), "features complete")
+rc, err, _ = env.run("enrich", extra_env={"LW_ENRICH_MUSICBRAINZ": "0"})
+env.eq((rc, env.last_run()["capabilities"]["lastfm"]), (0, "ok"), "the next run does Last.fm")
 env.finish()

@@ -32,7 +32,8 @@ DEFAULTS = {
     "reccobeats": {"bare_array": False, "throttle": {"count": 0, "retry_after": 2}, "fail": dict(FAIL)},
     # min_interval: two requests closer than this (seconds) -> 503 (real service: 1 request/s)
     "musicbrainz": {"min_interval": 1.0, "fail": dict(FAIL, status=503, body="html")},
-    # rate_limit: next `count` requests 429 error 29; temporary: next `count` 200 error 16
+    # rate_limit: next `count` requests 429 error 29 (with Retry-After when retry_after is set);
+    # temporary: next `count` 200 error 16
     "lastfm": {"api_key": lastfm_mock.DEFAULT_KEY, "suspended": False, "rate_limit": {"count": 0},
                "temporary": {"count": 0}, "fail": dict(FAIL)},
 }
@@ -195,8 +196,11 @@ class Handler(BaseHTTPRequestHandler):
             if service == "musicbrainz":
                 return musicbrainz_mock.handle(m.truth, cfg, path, pairs, self.origin())
             if q.get("api_key") == cfg.get("api_key") and m.take(cfg["rate_limit"]):
-                return lastfm_mock.error(29, "Rate limit exceeded - Your IP has made too many requests "
-                                             "in a short period", status=429)
+                st, body, hdr = lastfm_mock.error(29, "Rate limit exceeded - Your IP has made too many "
+                                                      "requests in a short period", status=429)
+                if cfg["rate_limit"].get("retry_after") is not None:
+                    hdr["Retry-After"] = str(cfg["rate_limit"]["retry_after"])
+                return st, body, hdr
             if q.get("api_key") == cfg.get("api_key") and m.take(cfg["temporary"]):
                 return lastfm_mock.error(16, "There was a temporary error processing your request. "
                                              "Please try again")
