@@ -33,6 +33,8 @@ lw_config_defaults(lw_config *cfg)
 	cfg->connect_timeout = 10;
 	cfg->request_timeout = 60;
 	cfg->lock_timeout = 300;
+	cfg->enrich = 1;
+	cfg->enrich_seconds = LW_DEFAULT_ENRICH_SECONDS;
 	cfg->max_response_bytes = 16L * 1024 * 1024;
 	cfg->publish_n = -1;
 	cfg->publish_genre_filter = -1;
@@ -128,7 +130,9 @@ lw_config_from_env(lw_config *cfg, lw_error *err)
 		env_int("LW_PACE_MS", 0, 10000, &cfg->pace_ms, err) < 0 ||
 		env_int("LW_CONNECT_TIMEOUT", 1, 600, &cfg->connect_timeout, err) < 0 ||
 		env_int("LW_REQUEST_TIMEOUT", 1, 3600, &cfg->request_timeout, err) < 0 ||
-		env_int("LW_LOCK_TIMEOUT", 0, 86400, &cfg->lock_timeout, err) < 0)
+		env_int("LW_LOCK_TIMEOUT", 0, 86400, &cfg->lock_timeout, err) < 0 ||
+		env_int("LW_ENRICH", 0, 1, &cfg->enrich, err) < 0 ||
+		env_int("LW_ENRICH_TIME", 0, 7 * 86400, &cfg->enrich_seconds, err) < 0)
 		return -1;
 	return 0;
 }
@@ -377,6 +381,14 @@ lw_config_apply_flag(lw_config *cfg, const char *name, const char *value, lw_err
 		cfg->publish_all = 1;
 	else if (strcmp(name, "--dry-run") == 0)
 		cfg->dry_run = 1;
+	else if (strcmp(name, "--no-enrich") == 0)
+		cfg->enrich = 0;
+	else if (strcmp(name, "--enrich-time") == 0)
+	{
+		if (parse_int("--enrich-time", value, 0, 7 * 86400, &n, err) < 0)
+			return -1;
+		cfg->enrich_seconds = (int) n;
+	}
 	else if (strcmp(name, "--redirect-uri") == 0)
 		lw_config_set(&cfg->redirect_uri, value);
 	else if (strcmp(name, "--timeout") == 0)

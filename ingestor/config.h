@@ -16,6 +16,7 @@
 #define LW_DEFAULT_REDIRECT_URI  "http://127.0.0.1:8888/callback"
 #define LW_DEFAULT_BUDGET        120	/* seconds of 429 waiting allowed per run */
 #define LW_DEFAULT_LOGIN_TIMEOUT 300	/* seconds to wait for the browser callback */
+#define LW_DEFAULT_ENRICH_SECONDS 3300	/* 55 min: an hourly cron run ends before the next */
 #define LW_SCOPES "playlist-read-private playlist-read-collaborative user-library-read " \
 	"playlist-modify-private"
 /* what publish needs on top of reading: write the private playlists it creates */
@@ -48,6 +49,9 @@ typedef struct lw_config
 	int			verbose;		/* --verbose: debug lines (method, redacted URL, status, time) */
 	int			budget_seconds; /* --budget: total 429 waiting allowed in one run */
 	int			full;			/* sync --full: ignore stored snapshot_ids, refetch everything */
+	int			enrich;			/* sync enriches after the Spotify steps: LW_ENRICH (1) / --no-enrich */
+	int			enrich_seconds; /* LW_ENRICH_TIME / --enrich-time: time for enrichment per run
+								 * (0 = no limit); past it the run ends partial (exit 4) */
 
 	/* publish (NULL / -1 = not given: the stored rule's value, else the default) */
 	char	   *publish_name;	/* --name: target playlist name */

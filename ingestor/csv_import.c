@@ -610,7 +610,7 @@ lw_cmd_import_features(const lw_config *cfg, const char *csv_path, const char *s
 	}
 	{
 		lw_error	verr;		/* the extension's version first: exit 2 if it is not ours */
-		int			vcode = lw_ext_version_check(lw_store_pgconn(st), &verr);
+		int			vcode = lw_ext_version_check(lw_store_conn(st), &verr);
 
 		if (vcode != LW_EXIT_OK)
 		{

@@ -277,6 +277,12 @@ backoff_delay(const lw_http *h, int attempt)
 	return d + rand_below(d / 4 + 1);
 }
 
+void
+lw_http_set_pace(lw_http *h, int pace_ms)
+{
+	h->opts.pace_ms = pace_ms;
+}
+
 static void
 pace(lw_http *h)
 {
@@ -323,7 +329,8 @@ lw_http_perform(lw_http *h, const lw_http_request *req, lw_http_response *resp)
 		curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT, (long) h->opts.connect_timeout);
 		curl_easy_setopt(h->curl, CURLOPT_TIMEOUT, (long) h->opts.request_timeout);
 		curl_easy_setopt(h->curl, CURLOPT_ACCEPT_ENCODING, "");
-		curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "lw-ingest/1.0");
+		curl_easy_setopt(h->curl, CURLOPT_USERAGENT,
+						 h->opts.user_agent ? h->opts.user_agent : "lw-ingest/1.0");
 		curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, write_cb);
 		curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, &a);
 		curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, header_cb);

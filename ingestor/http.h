@@ -23,6 +23,7 @@ typedef struct lw_http_opts
 	int			max_attempts;	/* for transport errors and 5xx */
 	int			pace_ms;		/* minimum spacing between request starts */
 	int			budget_seconds; /* total 429 waiting allowed for this handle */
+	const char *user_agent;		/* NULL: "lw-ingest/1.0"; borrowed, must outlive the handle */
 } lw_http_opts;
 
 typedef struct lw_http lw_http;
@@ -68,6 +69,9 @@ void		lw_http_response_free(lw_http_response *resp);
 
 /* Seconds of 429 budget left, and seconds waited so far. */
 double		lw_http_budget_left(const lw_http *h);
+
+/* Change the minimum spacing between request starts (e.g. slow down after a 503). */
+void		lw_http_set_pace(lw_http *h, int pace_ms);
 
 /* Requests sent by this handle so far. */
 long		lw_http_request_count(const lw_http *h);

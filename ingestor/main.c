@@ -3,6 +3,7 @@
  */
 #include "api.h"
 #include "commands.h"
+#include "enrich.h"
 #include "config.h"
 #include "exitcodes.h"
 #include "log.h"
@@ -29,9 +30,10 @@ enum cmd
 	CMD_WHOAMI = 32,
 	CMD_REPORT = 64,
 	CMD_PUBLISH = 128,
+	CMD_ENRICH = 256,
 };
 #define CMD_ALL (CMD_LOGIN | CMD_SYNC | CMD_IMPORT | CMD_LOGOUT | CMD_STATUS | CMD_WHOAMI | CMD_REPORT | \
-				 CMD_PUBLISH)
+				 CMD_PUBLISH | CMD_ENRICH)
 #define CMD_NET (CMD_LOGIN | CMD_SYNC | CMD_WHOAMI | CMD_PUBLISH)
 
 static const char *common_help =
@@ -65,6 +67,8 @@ help_main(FILE *out)
 			"  login                 authorize lw-ingest with Spotify (browser, PKCE) and save tokens\n"
 			"  sync                  fetch the library and load it into the database\n"
 			"  import-features FILE  load audio features from a CSV (e.g. an Exportify export)\n"
+			"  enrich                fill missing audio features and genres from ReccoBeats,\n"
+			"                        MusicBrainz and Last.fm (also the last step of sync)\n"
 			"  publish PLAYLIST      write recommend(PLAYLIST) to a private Spotify playlist\n"
 			"  publish --all         refresh the playlist of every rule (cron)\n"
 			"  status                show the stored login (no network)\n"
@@ -84,7 +88,8 @@ help_main(FILE *out)
 			"  LW_LOCK_TIMEOUT (300)  seconds a statement waits for a table lock (0: no limit)\n"
 			"  LW_WAIT_LOCK=1         sync/import-features wait for another run writing the\n"
 			"                         same database instead of exiting 1\n"
-			"  LW_OVERWRITE=1         import-features: CSV values replace API features\n\n"
+			"  LW_OVERWRITE=1         import-features: CSV values replace API features\n"
+			"  LW_ENRICH=0, LW_CONTACT, LASTFM_API_KEY, ...  enrichment: lw-ingest enrich --help\n\n"
 			"%s\n%s\nSee README.md ('Your own Spotify library', 'Scheduling: cron') to set up the real Spotify and cron.\n",
 			common_help, exit_help);
 }
@@ -126,6 +131,10 @@ help_cmd(FILE *out, enum cmd c)
 					"                        (default 120, env LW_BUDGET); a longer wait or\n"
 					"                        QUOTA_EXCEEDED ends the run as partial (exit 4)\n"
 					"  --full                ignore stored snapshot_ids and refetch every playlist\n"
+					"  --no-enrich           skip the enrichment step (env LW_ENRICH=0); see\n"
+					"                        lw-ingest enrich --help\n"
+					"  --enrich-time SECONDS time for the enrichment step (default 3300, env\n"
+					"                        LW_ENRICH_TIME, 0 = no limit); past it: exit 4\n"
 					"Environment: LW_WAIT_LOCK=1 waits for another run on the same database\n"
 					"instead of exiting 1.\n\n"
 					"%s\n%s", common_help, exit_help);
@@ -164,6 +173,30 @@ help_cmd(FILE *out, enum cmd c)
 					"  --dry-run             print what would be created or written; write nothing\n"
 					"  --dbname CONNINFO     as for sync\n"
 					"  --budget SECONDS      as for sync\n\n"
+					"%s\n%s", common_help, exit_help);
+			break;
+		case CMD_ENRICH:
+			fprintf(out,
+					"Usage: lw-ingest enrich [OPTIONS]\n"
+					"Fill what Spotify no longer gives a 2026 app: audio features from ReccoBeats\n"
+					"(Spotify track ids are sent) and artist genres from MusicBrainz (Spotify artist\n"
+					"URLs are sent) and Last.fm (artist names are sent, only with LASTFM_API_KEY).\n"
+					"Spotify's own values always win. Every answer is cached, so a second run asks\n"
+					"nothing new; batches are committed as they finish, and a run past its time\n"
+					"ends partial (exit 4): the next one carries on. Needs no Spotify login.\n\n"
+					"Options:\n"
+					"  --dbname CONNINFO     as for sync\n"
+					"  --budget SECONDS      total time to wait on 429 Retry-After (default 120)\n"
+					"  --enrich-time SECONDS time for this run (default 3300, env LW_ENRICH_TIME,\n"
+					"                        0 = no limit)\n"
+					"Environment:\n"
+					"  LW_CONTACT            e-mail or URL for the User-Agent (MusicBrainz requires it)\n"
+					"  LASTFM_API_KEY        enables Last.fm (a secret: never logged)\n"
+					"  RECCOBEATS_URL, MUSICBRAINZ_URL, LASTFM_URL   service base URLs\n"
+					"  RECCOBEATS_RATE (2), MUSICBRAINZ_RATE (1), LASTFM_RATE (4)   requests/second\n"
+					"  LASTFM_MIN_COUNT (5)  Last.fm tags weighted below this are dropped\n"
+					"  LW_ENRICH_RECCOBEATS, LW_ENRICH_MUSICBRAINZ, LW_ENRICH_LASTFM=0  switch one off\n"
+					"  (or in SQL: listen_wiseer.enrichment_sources)\n\n"
 					"%s\n%s", common_help, exit_help);
 			break;
 		case CMD_STATUS:
@@ -227,6 +260,8 @@ parse_cmd(const char *s)
 		return CMD_REPORT;
 	if (strcmp(s, "publish") == 0)
 		return CMD_PUBLISH;
+	if (strcmp(s, "enrich") == 0)
+		return CMD_ENRICH;
 	return CMD_NONE;
 }
 
@@ -244,10 +279,12 @@ static const opt opts[] = {
 	{"--client-id", 1, CMD_ALL},
 	{"--verbose", 0, CMD_ALL},
 	{"-v", 0, CMD_ALL},
-	{"--dbname", 1, CMD_SYNC | CMD_IMPORT | CMD_REPORT | CMD_PUBLISH},
+	{"--dbname", 1, CMD_SYNC | CMD_IMPORT | CMD_REPORT | CMD_PUBLISH | CMD_ENRICH},
 	{"--out", 1, CMD_REPORT},
-	{"--budget", 1, CMD_SYNC | CMD_PUBLISH},
+	{"--budget", 1, CMD_SYNC | CMD_PUBLISH | CMD_ENRICH},
 	{"--full", 0, CMD_SYNC},
+	{"--no-enrich", 0, CMD_SYNC},
+	{"--enrich-time", 1, CMD_SYNC | CMD_ENRICH},
 	{"--source", 1, CMD_IMPORT},
 	{"--name", 1, CMD_PUBLISH},
 	{"--n", 1, CMD_PUBLISH},
@@ -470,7 +507,8 @@ main(int argc, char **argv)
 			return usage_error("unknown option \"%s\"; see lw-ingest %s", a,
 							   cmd == CMD_LOGIN ? "login --help" : cmd == CMD_SYNC ? "sync --help" :
 							   cmd == CMD_IMPORT ? "import-features --help" :
-							   cmd == CMD_PUBLISH ? "publish --help" : "--help");
+							   cmd == CMD_PUBLISH ? "publish --help" :
+							   cmd == CMD_ENRICH ? "enrich --help" : "--help");
 		}
 		if (o->has_arg)
 		{
@@ -541,6 +579,9 @@ main(int argc, char **argv)
 			break;
 		case CMD_IMPORT:
 			rc = lw_cmd_import_features(&cfg, file_arg, source);
+			break;
+		case CMD_ENRICH:
+			rc = lw_cmd_enrich(&cfg);
 			break;
 		case CMD_STATUS:
 			rc = cmd_status(&cfg);

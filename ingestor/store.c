@@ -544,7 +544,7 @@ lw_store_error(const lw_store *st)
 	return st->err.message;
 }
 
-struct pg_conn *
+PGconn *
 lw_store_conn(lw_store *st)
 {
 	return st->conn;
@@ -554,12 +554,6 @@ bool
 lw_store_connected(const lw_store *st)
 {
 	return st->conn && PQstatus(st->conn) == CONNECTION_OK;
-}
-
-PGconn *
-lw_store_pgconn(lw_store *st)
-{
-	return st->conn;
 }
 
 /*

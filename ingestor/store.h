@@ -28,13 +28,12 @@ lw_store   *lw_store_open(const char *conninfo, char *msg, size_t msgsz);
 void		lw_store_close(lw_store *st);
 const char *lw_store_error(const lw_store *st);
 
-/* The session, for the other writers of the ingestor (publish_store.c); owned by st. */
+/* The session, for the layers with SQL of their own (publish_store.c, enrich_store.c,
+ * ext_version.c); owned by st. */
 struct pg_conn *lw_store_conn(lw_store *st);
 
 /* true while the server connection is usable */
 bool		lw_store_connected(const lw_store *st);
-/* The connection, for checks that live in their own file (ext_version.c). */
-struct pg_conn *lw_store_pgconn(lw_store *st);
 
 /*
  * The ingest lock (session-level advisory lock): every writing command takes it, so two runs

@@ -15,6 +15,7 @@
 #include "spotify_walk.h"
 #include "store.h"
 #include "sync.h"
+#include "enrich.h"
 
 #define MAX_WARNINGS 32
 
@@ -666,7 +667,7 @@ lw_cmd_sync(const lw_config *cfg)
 	}
 	{
 		lw_error	verr;		/* the extension's version first: exit 2 if it is not ours */
-		int			vcode = lw_ext_version_check(lw_store_pgconn(c->store), &verr);
+		int			vcode = lw_ext_version_check(lw_store_conn(c->store), &verr);
 
 		if (vcode != LW_EXIT_OK)
 		{
@@ -699,6 +700,15 @@ lw_cmd_sync(const lw_config *cfg)
 		goto out;
 	}
 	code = sync_run(c);
+	/* then what Spotify no longer gives (enrich.h); a sync that failed leaves it for next time */
+	if (cfg->enrich && (code == LW_EXIT_OK || code == LW_EXIT_PARTIAL) &&
+		lw_store_connected(c->store))
+	{
+		int			e = lw_enrich_run(cfg, c->store);
+
+		if (code == LW_EXIT_OK)
+			code = e;
+	}
 out:
 	if (c->api)
 		lw_api_close(c->api);

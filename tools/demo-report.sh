@@ -13,6 +13,12 @@ SELECT (SELECT count(*) FROM listen_wiseer.playlists) AS playlists,
 SELECT run_id, command, status, finished_at - started_at AS took, counts->>'requests' AS requests
 FROM listen_wiseer.ingest_runs ORDER BY run_id;
 
+\echo '== where features and genres came from (provenance)'
+SELECT 'audio_features' AS what, source, count(*) FROM listen_wiseer.audio_features GROUP BY 2
+UNION ALL
+SELECT 'artist genres', coalesce(genres_source, '(none)'), count(*) FROM listen_wiseer.artists GROUP BY 2
+ORDER BY 1, 3 DESC;
+
 \echo '== genre mix of ''chill'''
 SELECT m.genre_group, round(m.share::numeric, 2) AS share
 FROM listen_wiseer.playlist_genre_mix m JOIN listen_wiseer.playlists p USING (playlist_id)

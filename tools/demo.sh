@@ -2,6 +2,9 @@
 # make demo: install what is missing, build, start our own cluster and the mock
 # Spotify, log in and sync through the real lw-ingest, then show the library,
 # the outliers of 'chill' and SELECT * FROM recommend('chill').
+# By default the Spotify of a 2026 app (development mode: no audio features, no
+# genres) with the ReccoBeats/MusicBrainz/Last.fm mocks filling them during the
+# sync; LW_DEMO_MODE=2024 shows the pre-2024 path (tools/demo-ingest.sh).
 # Everything it starts, it stops (also on Ctrl-C); the data stays in .pgdata/.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

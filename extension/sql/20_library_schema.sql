@@ -23,7 +23,9 @@ CREATE TABLE listen_wiseer.artists (
 	genres_fetched_at timestamptz,       -- when the full artist object was last fetched
 	updated_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	-- 1.1: where genres came from (NULL while genres is NULL)
-	genres_source     text CHECK (genres_source IN ('spotify', 'musicbrainz', 'lastfm', 'catalog', 'csv'))
+	genres_source     text CHECK (genres_source IN ('spotify', 'musicbrainz', 'lastfm', 'catalog', 'csv')),
+	-- 1.1: when genres were last written by an enrichment source (lw-ingest enrich)
+	genres_updated_at timestamptz
 );
 CREATE INDEX artists_genres_idx ON listen_wiseer.artists USING gin (genres);
 -- added for the ingestor: the artists whose full object (genres) was never fetched

@@ -81,6 +81,9 @@ BEGIN
 		' listen_wiseer.liked_tracks, listen_wiseer.audio_features, listen_wiseer.capabilities,'
 		' listen_wiseer.ingest_runs TO %s', role);
 	EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON listen_wiseer.track_artists TO %s', role);
+	-- enrichment (ingestor/enrich_store.c): its answer cache, and the user's source choices
+	EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE ON listen_wiseer.enrichment_cache TO %s', role);
+	EXECUTE pg_catalog.format('GRANT SELECT ON listen_wiseer.enrichment_sources TO %s', role);
 	EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE listen_wiseer.ingest_runs_run_id_seq TO %s', role);
 	EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION listen_wiseer.refresh_vectors() TO %s', role);
 END;

@@ -61,7 +61,8 @@ now=$(date +%s)
 http POST /_mock/token '{"pkce": true}' | "$PY" -c "import json,sys; t=json.load(sys.stdin); json.dump({'access_token': t['access_token'], 'refresh_token': t['refresh_token'], 'expires_at': $now + 86400, 'scope': t['scope'], 'auth_mode': 'pkce', 'authorized_at': $now}, open('$WORK/token.json', 'w'))"
 chmod 600 "$WORK/token.json"
 export SPOTIFY_CLIENT_ID=lw-test-client SPOTIFY_API_URL=http://127.0.0.1:$PORT/v1 \
-	SPOTIFY_ACCOUNTS_URL=http://127.0.0.1:$PORT LW_TOKEN_FILE=$WORK/token.json LW_PACE_MS=0 LW_WAIT_LOCK=1
+	SPOTIFY_ACCOUNTS_URL=http://127.0.0.1:$PORT LW_TOKEN_FILE=$WORK/token.json LW_PACE_MS=0 LW_WAIT_LOCK=1 \
+	LW_ENRICH=0	# the soak measures the Spotify sync; no enrichment services here
 unset SPOTIFY_REFRESH_TOKEN SPOTIFY_CLIENT_SECRET
 start=$SECONDS
 "$LW_INGEST" sync --dbname $DB 2>"$WORK/sync0.log" || { tail -5 "$WORK/sync0.log"; fail "first sync"; }

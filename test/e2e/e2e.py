@@ -157,6 +157,9 @@ class Env:
             "LW_BUDGET": "20",
             "LW_REQUEST_TIMEOUT": "20",
             "LW_CONNECT_TIMEOUT": "5",
+            # enrichment talks to other services: off unless a test starts their mock
+            # (EnrichEnv in enrich_e2e.py switches it on)
+            "LW_ENRICH": "0",
         })
         if self.db_user:
             e["PGUSER"] = self.db_user

@@ -12,7 +12,7 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE"
-ALL=(feature_vector spotify csv http tokenfile oauth callback publish)
+ALL=(feature_vector spotify csv http tokenfile oauth callback publish enrich)
 mode=${1:-corpus}
 shift || true
 names=("$@")
@@ -21,7 +21,7 @@ names=("$@")
 # Inputs larger than this are cut by libFuzzer while fuzzing (JSON pages need room).
 max_len() {
 	case $1 in
-	spotify) echo 65536 ;;
+	spotify | enrich) echo 65536 ;;
 	feature_vector | csv) echo 16384 ;;
 	*) echo 4096 ;;
 	esac

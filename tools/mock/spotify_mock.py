@@ -11,18 +11,18 @@ import json
 import math
 import os
 import re
-import signal
 import sys
 import threading
 import time
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mock_auth import Auth, TokenError  # noqa: E402
 from mock_objects import ID_RE, Library, Shapes  # noqa: E402
 import mock_write  # noqa: E402
+from mock_server import Server, serve_until_signal, write_port_file  # noqa: E402
 
 MODES = ("extended", "dev-2024", "dev-2026")
 DEFAULTS = {
@@ -35,7 +35,7 @@ DEFAULTS = {
     "names": "both",
     "forbid_items": [],
     "null_audio_features": [],
-    "genres": "present",
+    "genres": "auto",
     "premium_required": False,
     "hostile": {"names": {}, "genres": {}, "credits": {}},
     "rate_limit": {"budget": 0, "window": 30, "path": None, "retry_after": "normal", "reason": None,
@@ -691,8 +691,8 @@ def validate(cfg):
         return "mode must be one of %s" % ", ".join(MODES)
     if cfg.get("names") not in ("both", "2026", "legacy"):
         return "names must be both, 2026 or legacy"
-    if cfg.get("genres") not in ("present", "absent", "empty"):
-        return "genres must be present, absent or empty"
+    if cfg.get("genres") not in ("auto", "present", "absent", "empty"):
+        return "genres must be auto, present, absent or empty"
     ra = cfg["rate_limit"].get("retry_after")
     if not (isinstance(ra, int) or ra in ("normal", "missing", "zero", "lowercase", "huge")):
         return "rate_limit.retry_after must be normal, missing, zero, lowercase, huge or an integer"
@@ -704,12 +704,6 @@ def validate(cfg):
         if not isinstance(cfg.get(k), (int, float)) or isinstance(cfg.get(k), bool):
             return "%s must be a number of seconds" % k
     return None
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
 
 
 def load_config_arg(s):
@@ -763,23 +757,12 @@ def main(argv=None):
     srv.mock = mock
     mock.port = srv.server_address[1]
     if args.port_file:
-        tmp = "%s.tmp%d" % (args.port_file, os.getpid())
-        with open(tmp, "w") as f:
-            f.write("%d\n" % mock.port)
-        os.replace(tmp, args.port_file)
+        write_port_file(args.port_file, mock.port)
     if args.verbose:
         sys.stderr.write("spotify_mock: listening on %s:%d (%d tracks, mode %s)\n"
                          % (args.host, mock.port, len(lib["tracks"]), cfg["mode"]))
 
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-    t.start()
-    while not stop.is_set():
-        stop.wait(0.5)
-    srv.shutdown()
-    srv.server_close()
+    serve_until_signal(srv)
     return 0
 
 
