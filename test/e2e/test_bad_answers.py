@@ -1,4 +1,4 @@
-"""Answers that go wrong on the wire (mock fault kinds, test/mock/README.md section 4): a
+"""Answers that go wrong on the wire (mock fault kinds, tools/mock/README.md section 4): a
 connection dropped mid-body is retried; a truncated or garbage body ends the run cleanly (exit 1,
 nothing half-written, the next run completes); a server that hangs trips the request timeout
 (LW_REQUEST_TIMEOUT) and is retried, or ends the run when it keeps hanging; 429 on every request

@@ -1,4 +1,4 @@
-"""Hostile names from the API (mock switch "hostile", test/mock/README.md section 4): quotes,
+"""Hostile names from the API (mock switch "hostile", tools/mock/README.md section 4): quotes,
 backslashes, % and _, tab/newline and COPY's \\N round-trip byte-exact; "\\u0000" is removed,
 raw invalid UTF-8 and lone surrogate escapes become U+FFFD (without losing the rest of the page);
 a 1 MB track name and playlist name are cut to 1024 bytes at a character boundary; an artist with
