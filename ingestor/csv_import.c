@@ -608,17 +608,9 @@ lw_cmd_import_features(const lw_config *cfg, const char *csv_path, const char *s
 		lw_log_error("%s", msg);
 		return LW_EXIT_FAILURE;
 	}
-	{
-		lw_error	verr;		/* the extension's version first: exit 2 if it is not ours */
-		int			vcode = lw_ext_version_check(lw_store_conn(st), &verr);
-
-		if (vcode != LW_EXIT_OK)
-		{
-			lw_log_error("%s", verr.message);
-			code = vcode;
-			goto out;
-		}
-	}
+	/* the extension's version first: exit 2 if it is not ours */
+	if ((code = lw_ext_version_require(lw_store_conn(st))) != LW_EXIT_OK)
+		goto out;
 	if (lw_store_check_schema(st) < 0)
 	{
 		lw_log_error("%s", lw_store_error(st));

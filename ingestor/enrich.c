@@ -3,6 +3,7 @@
  * (see enrich.h for the plan).
  */
 #include "enrich.h"
+#include "ext_version.h"
 #include "enrich_client.h"
 #include "enrich_config.h"
 #include "enrich_store.h"
@@ -615,6 +616,11 @@ lw_cmd_enrich(const lw_config *cfg)
 	{
 		lw_log_error("%s", msg);
 		return LW_EXIT_FAILURE;
+	}
+	if ((code = lw_ext_version_require(lw_store_conn(st))) != LW_EXIT_OK)
+	{
+		lw_store_close(st);
+		return code;
 	}
 	if (lw_store_check_schema(st) < 0)
 	{

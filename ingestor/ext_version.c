@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ext_version.h"
+#include "log.h"
 
 /* "1.10" > "1.9": compare dotted versions number by number (non-numbers compare as 0). */
 static int
@@ -68,5 +69,18 @@ lw_ext_version_check(PGconn *conn, lw_error *err)
 		}
 	}
 	PQclear(r);
+	return code;
+}
+
+int
+lw_ext_version_require(PGconn *conn)
+{
+	lw_error	err;
+	int			code;
+
+	lw_error_clear(&err);
+	code = lw_ext_version_check(conn, &err);
+	if (code != LW_EXIT_OK)
+		lw_log_error("%s", err.message);
 	return code;
 }

@@ -20,4 +20,7 @@
  */
 int			lw_ext_version_check(PGconn *conn, lw_error *err);
 
+/* The check as every command makes it first: logs what is wrong; returns the exit code. */
+int			lw_ext_version_require(PGconn *conn);
+
 #endif

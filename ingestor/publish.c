@@ -13,6 +13,7 @@
  * published items gets its items; an unrecorded created playlist is found by its marker.
  */
 #include "commands.h"
+#include "ext_version.h"
 #include "log.h"
 #include "oauth.h"
 #include "publish_plan.h"
@@ -459,6 +460,8 @@ open_store(pub_ctx *c)
 		lw_log_error("%s", msg);
 		return LW_EXIT_FAILURE;
 	}
+	if ((r = lw_ext_version_require(lw_store_conn(c->store))) != LW_EXIT_OK)
+		return r;
 	if (lw_pstore_check_schema(c->store, msg, sizeof(msg)) < 0)
 	{
 		lw_log_error("%s", msg);

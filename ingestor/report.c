@@ -9,6 +9,7 @@
  * renamed: a failed run never leaves half a page.
  */
 #include "report.h"
+#include "ext_version.h"
 
 #include "exitcodes.h"
 #include "log.h"
@@ -267,6 +268,12 @@ lw_cmd_report(const lw_config *cfg, const char *out_dir)
 		PQfinish(conn);
 		return LW_EXIT_FAILURE;
 	}
+	if ((rc = lw_ext_version_require(conn)) != LW_EXIT_OK)
+	{
+		PQfinish(conn);
+		return rc;
+	}
+	rc = LW_EXIT_FAILURE;
 	if (PQsetClientEncoding(conn, "UTF8") == 0 && load(conn, &r) == 0)
 	{
 		lw_report_render(&r, &page);

@@ -665,17 +665,9 @@ lw_cmd_sync(const lw_config *cfg)
 		free(c);
 		return LW_EXIT_FAILURE;
 	}
-	{
-		lw_error	verr;		/* the extension's version first: exit 2 if it is not ours */
-		int			vcode = lw_ext_version_check(lw_store_conn(c->store), &verr);
-
-		if (vcode != LW_EXIT_OK)
-		{
-			lw_log_error("%s", verr.message);
-			code = vcode;
-			goto out;
-		}
-	}
+	/* the extension's version first: exit 2 if it is not ours */
+	if ((code = lw_ext_version_require(lw_store_conn(c->store))) != LW_EXIT_OK)
+		goto out;
 	if (lw_store_check_schema(c->store) < 0)
 	{
 		lw_log_error("%s", lw_store_error(c->store));

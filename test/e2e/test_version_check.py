@@ -6,9 +6,10 @@ the control file's default_version."""
 import os
 import re
 
+from publish_env import SCOPE as PUBLISH_SCOPE  # noqa: E402
 from e2e import ROOT, Env
 
-env = Env("version_check")
+env = Env("version_check", scope=PUBLISH_SCOPE)  # publish too reaches its version check
 with open(os.path.join(ROOT, "listen_wiseer.control")) as f:
     current = re.search(r"^default_version\s*=\s*'([^']+)'", f.read(), re.M).group(1)
 csv = os.path.join(env.tmp, "features.csv")
@@ -17,7 +18,8 @@ with open(csv, "w") as f:
 
 
 def refused(what, expect):
-    """sync and import-features both exit 2 with the message, and touch nothing."""
+    """Every command that opens the database exits 2 with the message; sync and
+    import-features touch nothing and send nothing."""
     env.reset_stats()
     rc, err, _ = env.sync()
     env.eq(rc, 2, "%s: sync's exit code" % what)
@@ -26,6 +28,11 @@ def refused(what, expect):
     env.eq(rc, 2, "%s: import-features' exit code" % what)
     env.check(expect in err, "%s: import-features says %r (got %r)" % (what, expect, err.strip()[-300:]))
     env.eq(env.stats()["requests_total"], 0, "%s: no request reached Spotify" % what)
+    # every other command that opens the database checks first too (publish after its /me)
+    for cmd in (["enrich"], ["report", "--out", os.path.join(env.tmp, "report")], ["publish", "chill"]):
+        rc, err, _ = env.run(*cmd)
+        env.eq(rc, 2, "%s: %s's exit code" % (what, cmd[0]))
+        env.check(expect in err, "%s: %s says %r (got %r)" % (what, cmd[0], expect, err.strip()[-300:]))
 
 
 # 1. no extension at all
