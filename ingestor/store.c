@@ -843,10 +843,10 @@ merge_tracks(lw_store *st, lw_counts *c)
 			   " explicit = CASE WHEN s.explicit_p THEN s.explicit ELSE t.explicit END,"
 			   " popularity = CASE WHEN s.popularity_p THEN s.popularity ELSE t.popularity END,"
 			   " isrc = CASE WHEN s.isrc_p THEN s.isrc ELSE t.isrc END,"
-			   " updated_at = pg_catalog.now()"
+			   " in_library = true, updated_at = pg_catalog.now()"	/* a catalog track joins */
 			   " FROM (SELECT DISTINCT ON (track_id) * FROM pg_temp.lw_s_tracks ORDER BY track_id) s"
-			   " WHERE t.track_id = s.track_id AND ("
-			   "  (s.name_p AND t.name IS DISTINCT FROM s.name)"
+			   " WHERE t.track_id = s.track_id AND (NOT t.in_library"
+			   "  OR (s.name_p AND t.name IS DISTINCT FROM s.name)"
 			   "  OR (s.album_id_p AND t.album_id IS DISTINCT FROM s.album_id)"
 			   "  OR (s.album_name_p AND t.album_name IS DISTINCT FROM s.album_name)"
 			   "  OR (s.release_date_p AND t.release_date IS DISTINCT FROM s.release_date)"
@@ -1520,4 +1520,10 @@ lw_store_refresh_vectors(lw_store *st)
 	k = exec(st, "refresh_vectors", sql, 0, NULL);
 	free(sql);
 	return k < 0 ? -1 : 1;
+}
+
+struct pg_conn *
+lw_store_conn(lw_store *st)
+{
+	return st->conn;
 }

@@ -27,6 +27,9 @@ lw_store   *lw_store_open(const char *conninfo, char *msg, size_t msgsz);
 void		lw_store_close(lw_store *st);
 const char *lw_store_error(const lw_store *st);
 
+/* The session's libpq connection (PGconn), for writers with their own SQL (catalog_store.c). */
+struct pg_conn *lw_store_conn(lw_store *st);
+
 /* true while the server connection is usable */
 bool		lw_store_connected(const lw_store *st);
 
