@@ -340,15 +340,20 @@ static const char *const staged_sql =
 " (SELECT pg_catalog.count(*) FROM pg_temp.lw_cat_rows) - (SELECT pg_catalog.count(*) FROM pg_temp.lw_cat_t),"
 " (SELECT pg_catalog.count(*) FROM pg_temp.lw_cat_t WHERE NOT has_features)";
 
+/* the artists of the tracks this catalog owns (a library track's credits stay as synced) */
 static const char *const artists_sql =
 "WITH ins AS ("
 " INSERT INTO listen_wiseer.artists (artist_id, name)"
-" SELECT DISTINCT ON (c.artist_id) c.artist_id, c.name FROM pg_temp.lw_cat_c c"
+" SELECT DISTINCT ON (c.artist_id) c.artist_id, c.name"
+" FROM pg_temp.lw_cat_c c JOIN pg_temp.lw_cat_own o ON o.track_id = c.track_id"
 " ORDER BY c.artist_id, c.track_id, c.position"
 " ON CONFLICT (artist_id) DO NOTHING RETURNING 1)"
 " SELECT pg_catalog.count(*) FROM ins";
 
-/* genres: the artists file's lists, and the genre labels of the tracks an artist leads */
+/*
+ * genres: the artists file's lists, and the genre labels of the tracks an artist leads; for
+ * every credited artist that exists (a library artist whose genres are unknown gets them too)
+ */
 static const char *const genres_sql =
 "WITH src AS ("
 " (SELECT DISTINCT ON (a.artist_id) a.artist_id, a.genres FROM pg_temp.lw_cat_artists a"
@@ -413,7 +418,6 @@ static const char *const owned_sql =
 " WHERE NOT t.in_library AND t.catalog = $1";
 
 static const char *const credits_sql =
-"ANALYZE pg_temp.lw_cat_own;"
 "DELETE FROM listen_wiseer.track_artists ta USING pg_temp.lw_cat_own o"
 " WHERE ta.track_id = o.track_id AND NOT EXISTS (SELECT FROM pg_temp.lw_cat_c c"
 "  WHERE c.track_id = ta.track_id AND c.position = ta.position AND c.artist_id = ta.artist_id)";
@@ -469,10 +473,6 @@ lw_cat_merge_run(lw_store *st, const char *catalog, lw_cat_merge *m, char *err, 
 	if (run(conn, "catalog merge (prepare)", merge_prepare_sql, NULL, err, errsz) < 0 ||
 		counts(conn, "catalog merge (staged)", staged_sql, NULL,
 			   (long *const[]) {&m->tracks, &m->duplicates, &m->without_features}, 3, err, errsz) < 0 ||
-		counts(conn, "catalog merge (artists)", artists_sql, NULL,
-			   (long *const[]) {&m->artists_new}, 1, err, errsz) < 0 ||
-		counts(conn, "catalog merge (genres)", genres_sql, NULL,
-			   (long *const[]) {&m->artists_genres}, 1, err, errsz) < 0 ||
 		counts(conn, "catalog merge (tracks)", tracks_new_sql, catalog,
 			   (long *const[]) {&m->tracks_new}, 1, err, errsz) < 0 ||
 		counts(conn, "catalog merge (tracks)", tracks_update_sql, catalog,
@@ -481,6 +481,11 @@ lw_cat_merge_run(lw_store *st, const char *catalog, lw_cat_merge *m, char *err, 
 			   (long *const[]) {&m->tracks_library_marked, &m->tracks_in_library,
 			   &m->tracks_other_catalog}, 3, err, errsz) < 0 ||
 		run(conn, "catalog merge (owned)", owned_sql, catalog, err, errsz) < 0 ||
+		run(conn, "catalog merge (owned)", "ANALYZE pg_temp.lw_cat_own", NULL, err, errsz) < 0 ||
+		counts(conn, "catalog merge (artists)", artists_sql, NULL,
+			   (long *const[]) {&m->artists_new}, 1, err, errsz) < 0 ||
+		counts(conn, "catalog merge (genres)", genres_sql, NULL,
+			   (long *const[]) {&m->artists_genres}, 1, err, errsz) < 0 ||
 		run(conn, "catalog merge (credits)", credits_sql, NULL, err, errsz) < 0 ||
 		counts(conn, "catalog merge (credits)", credits_insert_sql, NULL,
 			   (long *const[]) {&m->credits_written}, 1, err, errsz) < 0 ||

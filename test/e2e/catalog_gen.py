@@ -260,9 +260,9 @@ def main():
              "has_features": bool(t["features"] and t["features"]["tempo"]),
              "energy": t["features"]["energy"] if t["features"] else None,
              "time_signature": t["time_signature"] or None}
-        if a.format in ("spotify600k", "tracks1200k"):
+        if a.format != "tracks114k":
             e["artist_ids"] = g.ids(t)
-        if t["date"] is None:
+        if t["date"] is None or a.format == "tracks114k":
             e["release_date"] = None
         elif a.format == "tracks1200k" or len(t["date"]) == 4:
             e["release_date"] = t["date"]

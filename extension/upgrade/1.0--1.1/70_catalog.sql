@@ -85,3 +85,8 @@ CREATE OR REPLACE VIEW listen_wiseer.track_genre AS
 	           JOIN listen_wiseer.artists a ON a.artist_id = ta.artist_id
 	           GROUP BY ta.track_id) v ON v.track_id = t.track_id
 	WHERE t.in_library;
+
+-- the library's tracks still to ask /audio-features for (catalog-only tracks are never asked)
+DROP INDEX listen_wiseer.tracks_features_unchecked_idx;
+CREATE INDEX tracks_features_unchecked_idx ON listen_wiseer.tracks (track_id)
+	WHERE features_checked_at IS NULL AND in_library;
