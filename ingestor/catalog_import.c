@@ -318,6 +318,7 @@ lw_cmd_import_catalog(const lw_config *cfg, const char *csv_path, const char *fo
 		if (stage_artists(st, af, &k, scratch, &usage, err, sizeof(err)) < 0)
 			goto failed;
 	}
+	lw_log_debug("file read and staged: %.1f s", lw_monotonic() - t0);
 	if (lw_cat_merge_run(st, catalog, &k.m, err, sizeof(err)) < 0)
 		goto failed;
 	report(&k, format, catalog, lw_monotonic() - t0);

@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include "catalog_store.h"
+#include "log.h"
 #include "util.h"
 
 #define COPY_FLUSH (1024 * 1024)
@@ -39,11 +40,14 @@ static PGresult *
 q(PGconn *conn, const char *what, const char *sql, const char *param, char *err, size_t errsz)
 {
 	const char *params[1] = {param};
+	double		t0 = lw_monotonic();
 
 	/* without a parameter: the simple protocol, which also runs several statements */
 	PGresult   *r = param ? PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0)
 		: PQexec(conn, sql);
 	ExecStatusType s = PQresultStatus(r);
+
+	lw_log_debug("%s: %.2f s", what, lw_monotonic() - t0);
 
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
 	{

@@ -72,11 +72,14 @@ class Gen:
                 name = name.replace(";", ",")
             self.artists.append({"id": spotify_id(self.rng), "name": name,
                                  "genres": self.rng.sample(GENRES, self.rng.randint(0, 3))})
-        self.tracks = []
-        ids = list(library_ids)
-        for i in range(rows):
-            tid = ids[i] if i < len(ids) else spotify_id(self.rng)
-            self.tracks.append(self.track(i, tid))
+        self.rows = rows
+        self.library_ids = list(library_ids)
+
+    def tracks(self):
+        """The tracks, made one at a time (a 1.2M-row file needs no list of them)."""
+        for i in range(self.rows):
+            tid = self.library_ids[i] if i < len(self.library_ids) else spotify_id(self.rng)
+            yield i, self.track(i, tid)
 
     def word(self):
         return "".join(self.rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(6))
@@ -214,13 +217,16 @@ def main():
         with open(a.library_ids) as f:
             lib = [x.strip() for x in f if x.strip()]
     g = Gen(a.format, a.rows, a.seed, a.variant, lib, a.bad)
-    man = {"format": a.format, "rows": 0, "bad": {}, "tracks": len(g.tracks), "duplicates": 0,
+    man = {"format": a.format, "rows": 0, "bad": {}, "tracks": a.rows, "duplicates": 0,
            "without_features": 0, "expect": {}}
+    sample = []                             # what to check: every track when small
     dup_every = 50
     with open(a.out, "wb") as out:
         out.write(HEADERS[a.format].encode() + b"\n")
         index = 0
-        for i, t in enumerate(g.tracks):
+        for i, t in g.tracks():
+            if a.rows <= 5000 or i < 2000:
+                sample.append(t)
             out.write(csv_line(g.row(t, index)))
             index += 1
             man["rows"] += 1
@@ -234,7 +240,7 @@ def main():
                 index += 1
                 man["rows"] += 1
                 man["duplicates"] += 1
-            if a.bad and i == len(g.tracks) // 2:
+            if a.bad and i == a.rows // 2:
                 out.write(b"\n")            # a blank line is not a row
                 for n, kind in enumerate(BAD_KINDS):
                     if applicable(a.format, kind):
@@ -252,8 +258,6 @@ def main():
                                     str(i % 100)]))
             out.write(csv_line(["bad id!", "1.0", "[]", "x", "1"]))
             out.write(csv_line([spotify_id(g.rng), "2.0", "['never", "Uncredited", "2"]))
-    # what to check, for a sample of tracks (all of them when small)
-    sample = g.tracks if len(g.tracks) <= 5000 else g.tracks[:2000]
     for t in sample:
         e = {"name": t["name"].strip(), "artists": [n.strip() for n in g.names(t)],
              "popularity": t["popularity"] if a.format != "tracks1200k" else None,
