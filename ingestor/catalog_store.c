@@ -383,6 +383,7 @@ static const char *const tracks_new_sql =
 "   release_date_precision, duration_ms, explicit, popularity, in_library, catalog)"
 " SELECT s.track_id, s.name, s.album, s.release_date, s.release_precision, s.duration_ms,"
 "   s.explicit, s.popularity, false, $1 FROM pg_temp.lw_cat_t s"
+" ORDER BY s.track_id"	/* key order: index inserts and checks walk the btree in order */
 " ON CONFLICT (track_id) DO NOTHING RETURNING 1)"
 " SELECT pg_catalog.count(*) FROM ins";
 
@@ -431,6 +432,7 @@ static const char *const credits_insert_sql =
 " INSERT INTO listen_wiseer.track_artists (track_id, position, artist_id)"
 " SELECT c.track_id, c.position, c.artist_id"
 " FROM pg_temp.lw_cat_c c JOIN pg_temp.lw_cat_own o ON o.track_id = c.track_id"
+" ORDER BY c.track_id, c.position"
 " ON CONFLICT (track_id, position) DO NOTHING RETURNING 1)"
 " SELECT pg_catalog.count(*) FROM ins";
 
@@ -442,7 +444,7 @@ static const char *const features_sql =
 " SELECT s.track_id, s.danceability, s.energy, s.key, s.loudness, s.mode, s.speechiness,"
 "   s.acousticness, s.instrumentalness, s.liveness, s.valence, s.tempo, s.duration_ms,"
 "   s.time_signature, 'catalog', $1"
-" FROM pg_temp.lw_cat_t s WHERE s.has_features"
+" FROM pg_temp.lw_cat_t s WHERE s.has_features ORDER BY s.track_id"
 " ON CONFLICT (track_id) DO UPDATE SET danceability = EXCLUDED.danceability,"
 "   energy = EXCLUDED.energy, key = EXCLUDED.key, loudness = EXCLUDED.loudness,"
 "   mode = EXCLUDED.mode, speechiness = EXCLUDED.speechiness,"

@@ -31,6 +31,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+calc() {	# calc EXPR: floating-point arithmetic with awk
+	awk "BEGIN { print $1 }"
+}
+
 fresh_db() {
 	dropdb --if-exists "$1" >/dev/null 2>&1
 	createdb "$1" && psql -X -q -d "$1" -c "CREATE EXTENSION listen_wiseer" >/dev/null
@@ -54,7 +58,7 @@ t0=$(date +%s.%N)
 "$PY" "$ROOT/test/e2e/catalog_gen.py" --format tracks1200k --rows "$SMALL" --seed 2 \
 	--out "$WORK/small.csv" || exit 1
 lines=$(($(wc -l <"$WORK/tracks_features.csv") - 1))
-printf "generated in %.0f s: %d data rows, %d MB\n" "$(echo "$(date +%s.%N) - $t0" | bc)" "$lines" \
+printf "generated in %.0f s: %d data rows, %d MB\n" "$(calc "$(date +%s.%N) - $t0")" "$lines" \
 	$(($(stat -c %s "$WORK/tracks_features.csv") / 1048576))
 
 # baseline: the raw file into PostgreSQL
@@ -63,7 +67,7 @@ cols=$(head -1 "$WORK/tracks_features.csv" | tr ',' '\n' | sed 's/.*/"&" text/' 
 psql -X -q -d bench_catalog_copy -c "CREATE UNLOGGED TABLE raw ($cols)" || exit 1
 t0=$(date +%s.%N)
 psql -X -q -d bench_catalog_copy -c "\\copy raw FROM '$WORK/tracks_features.csv' CSV HEADER" || exit 1
-base=$(echo "$(date +%s.%N) - $t0" | bc)
+base=$(calc "$(date +%s.%N) - $t0")
 dropdb bench_catalog_copy
 
 fresh_db bench_catalog_small || exit 1
@@ -76,15 +80,16 @@ vectors=$(sed -n 's/.*vectors refreshed in \([0-9.]*\) s.*/\1/p' "$WORK/big.log"
 read -r again_s again_rss < <(import bench_catalog "$WORK/tracks_features.csv" "$WORK/again.log") || exit 1
 tracks=$(psql -X -tAc "SELECT count(*) FROM listen_wiseer.tracks" -d bench_catalog)
 vecs=$(psql -X -tAc "SELECT count(*) FROM listen_wiseer.track_vectors" -d bench_catalog)
+size=$(psql -X -tAc "SELECT pg_size_pretty(pg_database_size(current_database()))" -d bench_catalog)
 grep -E "info: (import-catalog|tracks|audio)" "$WORK/big.log" | sed 's/^/  /'
 
 printf "\n%-44s %10s %12s %10s\n" "" "seconds" "rows/s" "peak RSS"
-printf "%-44s %10.1f %12.0f %10s\n" "baseline: psql \\copy into text columns" "$base" "$(echo "$lines / $base" | bc -l)" "-"
-printf "%-44s %10.1f %12.0f %8d kB\n" "import-catalog, $SMALL tracks" "$small_s" "$(echo "$SMALL / $small_s" | bc -l)" "$small_rss"
-printf "%-44s %10.1f %12.0f %8d kB\n" "import-catalog, $lines rows (incl. vectors)" "$big_s" "$(echo "$lines / $big_s" | bc -l)" "$big_rss"
+printf "%-44s %10.1f %12.0f %10s\n" "baseline: psql \\copy into text columns" "$base" "$(calc "$lines / $base")" "-"
+printf "%-44s %10.1f %12.0f %8d kB\n" "import-catalog, $SMALL tracks" "$small_s" "$(calc "$SMALL / $small_s")" "$small_rss"
+printf "%-44s %10.1f %12.0f %8d kB\n" "import-catalog, $lines rows (incl. vectors)" "$big_s" "$(calc "$lines / $big_s")" "$big_rss"
 printf "%-44s %10s\n" "  of which vectors (refresh_vectors)" "${vectors:-?}"
 printf "%-44s %10.1f %12s %8d kB\n" "same file again (nothing to write)" "$again_s" "-" "$again_rss"
-printf "\nimport / baseline: %.1fx; stored: %s tracks, %s vectors; peak RSS %s vs %s kB at a tenth of the rows\n" \
-	"$(echo "$big_s / $base" | bc -l)" "$tracks" "$vecs" "$big_rss" "$small_rss"
+printf "\nimport / baseline: %.1fx; stored: %s tracks, %s vectors (database %s); peak RSS %s vs %s kB at a tenth of the rows\n" \
+	"$(calc "$big_s / $base")" "$tracks" "$vecs" "$size" "$big_rss" "$small_rss"
 printf "target: %d rows in <= 120 s including vectors: %s (%.1f s)\n" "$lines" \
-	"$(echo "$big_s <= 120" | bc -l | sed 's/1/met/; s/0/NOT met on this machine/')" "$big_s"
+	"$(awk -v s="$big_s" 'BEGIN { print (s <= 120) ? "met" : "NOT met on this machine" }')" "$big_s"
