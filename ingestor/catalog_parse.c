@@ -660,7 +660,8 @@ parse_artists(const cat_layout *l, char *const *fields, lw_cat_row *out, char *s
 	int			nid = 0;
 
 	n = l->semicolon_artists ? semicolon_list(fields[l->artists], scratch, half)
-		: any_list(fields[l->artists], scratch, half);
+		: l->format == LW_CAT_LW ? any_list(fields[l->artists], scratch, half)
+		: lw_pylist_parse(fields[l->artists], scratch, half);	/* the Kaggle sets: reprs only */
 	if (n <= 0 || n > LW_CAT_MAX_ARTISTS)
 		return LW_CATV_BAD_ARTISTS;
 	items(scratch, n, out->artist_names);
@@ -679,7 +680,8 @@ parse_artists(const cat_layout *l, char *const *fields, lw_cat_row *out, char *s
 	out->n_artists = n;
 	if (l->artist_ids < 0)
 		return LW_CATV_OK;
-	nid = any_list(fields[l->artist_ids], scratch + half, half);
+	nid = l->format == LW_CAT_LW ? any_list(fields[l->artist_ids], scratch + half, half)
+		: lw_pylist_parse(fields[l->artist_ids], scratch + half, half);
 	if (nid == 0 && l->format == LW_CAT_LW)
 		return LW_CATV_OK;		/* the project's format may leave ids out */
 	if (nid != n)
