@@ -325,8 +325,8 @@ lw_csv_track_id(const char *s, char *out, size_t outsz)
 }
 
 /* A number filling the whole (trimmed) cell. */
-static bool
-cell_num(const char *s, double *out)
+bool
+lw_csv_number(const char *s, double *out)
 {
 	char	   *end;
 
@@ -346,7 +346,7 @@ cell_int(const char *s, int *out)
 {
 	double		d;
 
-	if (!cell_num(s, &d) || d != floor(d) || fabs(d) > 1e9)
+	if (!lw_csv_number(s, &d) || d != floor(d) || fabs(d) > 1e9)
 		return false;
 	*out = (int) d;
 	return true;
@@ -396,17 +396,17 @@ lw_csv_row(const lw_csv_map *map, char **fields, int n, lw_features *out, char *
 			if (!cell_int(fields[i], c == LW_COL_KEY ? &out->key : &out->mode))
 				return LW_CSV_MISSING;
 		}
-		else if (!cell_num(fields[i], dst[c]))
+		else if (!lw_csv_number(fields[i], dst[c]))
 			return LW_CSV_MISSING;
 	}
 	if (map->idx[LW_COL_DURATION_MS] >= 0 && map->idx[LW_COL_DURATION_MS] < n &&
-		cell_num(fields[map->idx[LW_COL_DURATION_MS]], &d) && d == floor(d))
+		lw_csv_number(fields[map->idx[LW_COL_DURATION_MS]], &d) && d == floor(d))
 	{
 		out->duration_ms.st = LW_SET;
 		out->duration_ms.v = whole_ll(d);
 	}
 	if (map->idx[LW_COL_TIME_SIGNATURE] >= 0 && map->idx[LW_COL_TIME_SIGNATURE] < n &&
-		cell_num(fields[map->idx[LW_COL_TIME_SIGNATURE]], &d) && d == floor(d))
+		lw_csv_number(fields[map->idx[LW_COL_TIME_SIGNATURE]], &d) && d == floor(d))
 	{
 		out->time_signature.st = LW_SET;
 		out->time_signature.v = whole_ll(d);

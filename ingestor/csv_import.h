@@ -77,6 +77,9 @@ int			lw_csv_map_header(char **fields, int n, lw_csv_map *map, char *why, size_t
  */
 bool		lw_csv_track_id(const char *s, char *out, size_t outsz);
 
+/* A finite number filling the whole cell (surrounding blanks allowed). */
+bool		lw_csv_number(const char *s, double *out);
+
 typedef enum lw_csv_verdict
 {
 	LW_CSV_OK = 0,

@@ -31,9 +31,10 @@ enum cmd
 	CMD_REPORT = 64,
 	CMD_PUBLISH = 128,
 	CMD_ENRICH = 256,
+	CMD_CATALOG = 512,
 };
 #define CMD_ALL (CMD_LOGIN | CMD_SYNC | CMD_IMPORT | CMD_LOGOUT | CMD_STATUS | CMD_WHOAMI | CMD_REPORT | \
-				 CMD_PUBLISH | CMD_ENRICH)
+				 CMD_PUBLISH | CMD_ENRICH | CMD_CATALOG)
 #define CMD_NET (CMD_LOGIN | CMD_SYNC | CMD_WHOAMI | CMD_PUBLISH)
 
 static const char *common_help =
@@ -67,6 +68,7 @@ help_main(FILE *out)
 			"  login                 authorize lw-ingest with Spotify (browser, PKCE) and save tokens\n"
 			"  sync                  fetch the library and load it into the database\n"
 			"  import-features FILE  load audio features from a CSV (e.g. an Exportify export)\n"
+			"  import-catalog FILE   load a public track catalog (tracks, artists, genres, features)\n"
 			"  enrich                fill missing audio features and genres from ReccoBeats,\n"
 			"                        MusicBrainz and Last.fm (also the last step of sync)\n"
 			"  publish PLAYLIST      write recommend(PLAYLIST) to a private Spotify playlist\n"
@@ -199,6 +201,26 @@ help_cmd(FILE *out, enum cmd c)
 					"  (or in SQL: listen_wiseer.enrichment_sources)\n\n"
 					"%s\n%s", common_help, exit_help);
 			break;
+		case CMD_CATALOG:
+			fprintf(out,
+					"Usage: lw-ingest import-catalog FILE [OPTIONS]\n"
+					"Load a public track catalog: tracks, artists in credit order, release dates,\n"
+					"genres where the file has them and audio features. Catalog tracks are not the\n"
+					"user's (tracks.in_library = false, tracks.catalog = the file's name) and never\n"
+					"appear in the library's views; a track the library holds only learns that the\n"
+					"catalog has it. Bad rows are counted by reason and skipped; importing the same\n"
+					"file again changes nothing; a newer file of the same name updates in place.\n"
+					"Needs no Spotify login.\n\n"
+					"Options:\n"
+					"  --dbname CONNINFO     as for sync\n"
+					"  --format F            auto (default: recognised by the header), spotify600k\n"
+					"                        (tracks.csv of the 600k set), tracks114k (dataset.csv\n"
+					"                        with track_genre), tracks1200k (tracks_features.csv),\n"
+					"                        lw (the project's own, README 'Import a catalog')\n"
+					"  --artists FILE        spotify600k: its artists.csv, for the artists' genres\n"
+					"Environment: LW_WAIT_LOCK=1 as for sync.\n\n"
+					"%s\n%s", common_help, exit_help);
+			break;
 		case CMD_STATUS:
 			fprintf(out,
 					"Usage: lw-ingest status [OPTIONS]\n"
@@ -250,6 +272,8 @@ parse_cmd(const char *s)
 		return CMD_SYNC;
 	if (strcmp(s, "import-features") == 0)
 		return CMD_IMPORT;
+	if (strcmp(s, "import-catalog") == 0)
+		return CMD_CATALOG;
 	if (strcmp(s, "logout") == 0)
 		return CMD_LOGOUT;
 	if (strcmp(s, "status") == 0)
@@ -279,8 +303,10 @@ static const opt opts[] = {
 	{"--client-id", 1, CMD_ALL},
 	{"--verbose", 0, CMD_ALL},
 	{"-v", 0, CMD_ALL},
-	{"--dbname", 1, CMD_SYNC | CMD_IMPORT | CMD_REPORT | CMD_PUBLISH | CMD_ENRICH},
+	{"--dbname", 1, CMD_SYNC | CMD_IMPORT | CMD_REPORT | CMD_PUBLISH | CMD_ENRICH | CMD_CATALOG},
 	{"--out", 1, CMD_REPORT},
+	{"--format", 1, CMD_CATALOG},
+	{"--artists", 1, CMD_CATALOG},
 	{"--budget", 1, CMD_SYNC | CMD_PUBLISH | CMD_ENRICH},
 	{"--full", 0, CMD_SYNC},
 	{"--no-enrich", 0, CMD_SYNC},
@@ -424,6 +450,8 @@ main(int argc, char **argv)
 	const char *file_arg = NULL;
 	const char *source = NULL;
 	const char *out_dir = NULL;
+	const char *format = NULL;
+	const char *artists = NULL;
 	int			want_help = 0;
 	int			rc;
 
@@ -461,7 +489,7 @@ main(int argc, char **argv)
 				return usage_error("unknown command \"%s\"; see lw-ingest --help%s", a, "");
 			}
 		}
-		else if ((cmd == CMD_IMPORT || cmd == CMD_PUBLISH) && file_arg == NULL)
+		else if ((cmd == CMD_IMPORT || cmd == CMD_PUBLISH || cmd == CMD_CATALOG) && file_arg == NULL)
 			file_arg = a;
 		else
 		{
@@ -508,7 +536,8 @@ main(int argc, char **argv)
 							   cmd == CMD_LOGIN ? "login --help" : cmd == CMD_SYNC ? "sync --help" :
 							   cmd == CMD_IMPORT ? "import-features --help" :
 							   cmd == CMD_PUBLISH ? "publish --help" :
-							   cmd == CMD_ENRICH ? "enrich --help" : "--help");
+							   cmd == CMD_ENRICH ? "enrich --help" :
+							   cmd == CMD_CATALOG ? "import-catalog --help" : "--help");
 		}
 		if (o->has_arg)
 		{
@@ -528,6 +557,10 @@ main(int argc, char **argv)
 			source = v;
 		else if (strcmp(a, "--out") == 0)
 			out_dir = v;
+		else if (strcmp(a, "--format") == 0)
+			format = v;
+		else if (strcmp(a, "--artists") == 0)
+			artists = v;
 		else if (lw_config_apply_flag(&cfg, a, v, &err) < 0)
 		{
 			fprintf(stderr, "lw-ingest: %s\n", err.message);
@@ -561,6 +594,11 @@ main(int argc, char **argv)
 		lw_config_free(&cfg);
 		return usage_error("publish needs a PLAYLIST or --all (not both)%s%s", "", "");
 	}
+	if (cmd == CMD_CATALOG && file_arg == NULL)
+	{
+		lw_config_free(&cfg);
+		return usage_error("import-catalog needs a CSV file argument%s%s", "", "");
+	}
 	lw_log_init(cfg.verbose);
 	if (lw_config_finish(&cfg, (cmd & CMD_NET) != 0, &err) < 0)
 	{
@@ -582,6 +620,9 @@ main(int argc, char **argv)
 			break;
 		case CMD_ENRICH:
 			rc = lw_cmd_enrich(&cfg);
+			break;
+		case CMD_CATALOG:
+			rc = lw_cmd_import_catalog(&cfg, file_arg, format, artists);
 			break;
 		case CMD_STATUS:
 			rc = cmd_status(&cfg);

@@ -430,7 +430,8 @@ static const char *const track_cols[] = {"name", "album_id", "album_name", "rele
 "release_date_precision", "duration_ms", "explicit", "popularity", "isrc", NULL};
 static const present_merge tracks_update =
 {"tracks update", "listen_wiseer.tracks", "track_id", "pg_temp.lw_s_tracks",
-	track_cols, "updated_at = pg_catalog.now()", NULL};
+	track_cols, "in_library = true, updated_at = pg_catalog.now()",
+	"NOT t.in_library"};			/* a catalog track joins the library */
 
 /* Run the UPDATE described by m (first staged row of each key wins). Rows updated, or -1. */
 static long
@@ -1234,6 +1235,8 @@ lw_store_artists_to_fetch(lw_store *st, const char *after, int max, char ids[][L
 	return fetch_ids(st, "artists to fetch",
 					 "SELECT artist_id FROM listen_wiseer.artists"
 					 " WHERE genres IS NULL AND genres_fetched_at IS NULL AND artist_id > $1"
+					 " AND EXISTS (SELECT 1 FROM listen_wiseer.track_artists ta JOIN listen_wiseer.tracks t"
+					 "  ON t.track_id = ta.track_id WHERE ta.artist_id = artists.artist_id AND t.in_library)"
 					 " ORDER BY artist_id LIMIT $2::int", after, max, ids, n);
 }
 
@@ -1327,9 +1330,9 @@ lw_store_tracks_without_features(lw_store *st, const char *after, int max, char 
 {
 	return fetch_ids(st, "tracks without features",
 					 "SELECT t.track_id FROM listen_wiseer.tracks t"
-					 " WHERE t.features_checked_at IS NULL AND t.track_id > $1"
+					 " WHERE t.features_checked_at IS NULL AND t.in_library AND t.track_id > $1"
 					 " AND NOT EXISTS (SELECT 1 FROM listen_wiseer.audio_features f"
-					 "  WHERE f.track_id = t.track_id)"
+					 "  WHERE f.track_id = t.track_id AND f.source <> 'catalog')"	/* Spotify's win */
 					 " ORDER BY t.track_id LIMIT $2::int", after, max, ids, n);
 }
 
@@ -1494,3 +1497,4 @@ lw_store_refresh_vectors(lw_store *st)
 	free(sql);
 	return k < 0 ? -1 : 1;
 }
+

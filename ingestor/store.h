@@ -29,7 +29,7 @@ void		lw_store_close(lw_store *st);
 const char *lw_store_error(const lw_store *st);
 
 /* The session, for the layers with SQL of their own (publish_store.c, enrich_store.c,
- * ext_version.c); owned by st. */
+ * catalog_store.c, ext_version.c); owned by st. */
 struct pg_conn *lw_store_conn(lw_store *st);
 
 /* true while the server connection is usable */

@@ -69,7 +69,7 @@ WHERE genre_normalize(v.variant) IS DISTINCT FROM genre_normalize(v.canonical)
 
 -- unknown genres give NULLs, never an error
 SELECT quote_literal(g) AS genre, m.family IS NULL AS no_family, m.genre_group IS NULL AS no_group
-FROM unnest(ARRAY['comedy', 'audiobook', 'talent show', 'xyzzy', '', '   ', '---', '&', 'ヒップホップ',
+FROM unnest(ARRAY['seen live', 'female vocalists', '80s', 'xyzzy', '', '   ', '---', '&', 'ヒップホップ',
                   'русский рок']) WITH ORDINALITY AS t(g, n),
      genre_map(g) m
 ORDER BY n;

@@ -67,19 +67,19 @@ SELECT (SELECT count(*) FROM listen_wiseer.genre_rules WHERE NOT is_default) AS 
 UPDATE listen_wiseer.genre_rules SET family = 'r&b', genre_group = 'dance' WHERE pattern = 'disco';
 DELETE FROM listen_wiseer.genre_rules WHERE pattern = '*core';
 INSERT INTO listen_wiseer.genre_families (family, genre_group, priority) VALUES ('christian', 'acoustic', 55);
-INSERT INTO listen_wiseer.genre_rules (pattern, family, genre_group, priority) VALUES ('christian', 'christian', NULL, 60);
-UPDATE listen_wiseer.genre_families SET genre_group = 'acoustic' WHERE family = 'pop';
+INSERT INTO listen_wiseer.genre_rules (pattern, family, genre_group, priority) VALUES ('jesus', 'christian', NULL, 60);
+UPDATE listen_wiseer.genre_families SET genre_group = 'dance' WHERE family = 'pop';
 INSERT INTO listen_wiseer.genre_aliases (alias, canonical) VALUES ('dubstepp', 'dubstep');
 DELETE FROM listen_wiseer.genre_aliases WHERE alias = 'kpop';
 -- the deleted default rule is kept, disabled, so that its deletion is dumped
 SELECT pattern, enabled, builtin, is_default FROM listen_wiseer.genre_rules
-WHERE pattern IN ('*core', 'disco', 'christian') ORDER BY pattern;
+WHERE pattern IN ('*core', 'disco', 'jesus') ORDER BY pattern;
 -- a default row's pattern cannot be renamed (a restore would bring the old one back)
 UPDATE listen_wiseer.genre_rules SET pattern = 'discos' WHERE pattern = 'disco';
 DELETE FROM listen_wiseer.genre_families WHERE family = 'jazz';
 
 CREATE TEMP TABLE probe (genre text);
-INSERT INTO probe VALUES ('disco'), ('italo disco'), ('deathcore'), ('metalcore'), ('christian rock'),
+INSERT INTO probe VALUES ('disco'), ('italo disco'), ('deathcore'), ('metalcore'), ('jesus rock'),
 	('pop'), ('dubstepp'), ('kpop'), ('bossa nova'), ('soul jazz');
 CREATE TEMP TABLE mapped_before AS SELECT p.genre, m.family, m.genre_group FROM probe p, genre_map(p.genre) m;
 SELECT * FROM mapped_before ORDER BY genre;

@@ -16,7 +16,7 @@ INSERT INTO listen_wiseer.artists (artist_id, name, genres) VALUES
 	('a3', 'Smoky', '{jazz,blues}'),
 	('a4', 'Unknown', NULL),
 	('a5', 'Nobody', '{}'),
-	('a6', 'Joker', '{comedy}'),
+	('a6', 'Joker', '{seen live}'),
 	('a7', 'Beatsmith', '{lo-fi beats,chillhop,hip hop}');
 SELECT * FROM listen_wiseer.artist_genre ORDER BY artist_id;
 
@@ -67,7 +67,7 @@ SELECT playlist_id, family, tracks FROM listen_wiseer.playlist_family_mix WHERE 
 
 -- genre_vote on its own
 SELECT * FROM genre_vote(ARRAY['soul jazz', 'jazz rap', 'trip hop', 'jazz']);
-SELECT * FROM genre_vote(ARRAY[NULL, 'comedy']::text[]);
+SELECT * FROM genre_vote(ARRAY[NULL, 'seen live']::text[]);
 SELECT * FROM genre_vote('{}');
 SELECT genre_vote_agg(ARRAY[g], 0) FROM unnest(ARRAY['house']) g WHERE false;
 SELECT genre_vote_agg(ARRAY['house'], -1);

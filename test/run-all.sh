@@ -69,6 +69,7 @@ suite "end-to-end under ASan+UBSan" checked ingestor/build/asan/lw-ingest \
 suite "full sync under valgrind" checked test/e2e/valgrind_sync.sh test/e2e/valgrind_sync.sh
 suite "genre matcher unit tests (ASan+UBSan)" checked test/genres/unit.sh test/genres/unit.sh
 suite "genre rules survive pg_dump/pg_restore" checked test/genres/dump_restore.sh test/genres/dump_restore.sh
+suite "genre vocabulary page lists the shipped rules" checked test/genres/vocabulary_doc.sh test/genres/vocabulary_doc.sh --check
 suite "isolation forest vs scikit-learn" checked test/sklearn/agreement.sh test/sklearn/agreement.sh
 suite "fuzz targets over their corpus" checked test/fuzz/run.sh test/fuzz/run.sh corpus
 suite "long queries are interruptible (timeout, cancel, memory)" checked test/interrupts/interrupts.py test/interrupts/interrupts.py

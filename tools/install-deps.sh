@@ -18,6 +18,7 @@ python3-numpy
 python3-sklearn
 python3-scipy
 valgrind
+time
 clang
 libclang-rt-14-dev
 ca-certificates

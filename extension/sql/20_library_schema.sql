@@ -54,9 +54,10 @@ CREATE TABLE listen_wiseer.tracks (
 	catalog                text
 );
 CREATE INDEX tracks_isrc_idx ON listen_wiseer.tracks (isrc) WHERE isrc IS NOT NULL;
--- added for the ingestor: the tracks still to ask /audio-features for, in id order
+-- added for the ingestor: the library's tracks still to ask /audio-features for, in id order
+-- (1.1: catalog-only tracks are never asked for)
 CREATE INDEX tracks_features_unchecked_idx ON listen_wiseer.tracks (track_id)
-	WHERE features_checked_at IS NULL;
+	WHERE features_checked_at IS NULL AND in_library;
 
 -- A track's artists in credit order (position 0 = primary artist).
 CREATE TABLE listen_wiseer.track_artists (

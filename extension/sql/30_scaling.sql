@@ -74,9 +74,16 @@ DECLARE
 	w        double precision[];
 	scale    double precision[];
 	written  bigint;
+	lib_only boolean;
 BEGIN
 	-- Serialize concurrent refreshes; readers are never blocked.
 	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('listen_wiseer.refresh_vectors'));
+
+	-- The statistics are the library's: importing a catalog must not move the user's
+	-- space (catalog tracks are standardized with the library's means and deviations).
+	-- While the library has no features at all, every track counts.
+	lib_only := EXISTS (SELECT FROM listen_wiseer.audio_features f
+	                    JOIN listen_wiseer.tracks t ON t.track_id = f.track_id WHERE t.in_library);
 
 	SELECT pg_catalog.count(*) AS n,
 	       ARRAY[pg_catalog.avg(danceability), pg_catalog.avg(energy), pg_catalog.avg(loudness),
@@ -87,7 +94,9 @@ BEGIN
 	             pg_catalog.stddev_pop(instrumentalness), pg_catalog.stddev_pop(liveness),
 	             pg_catalog.stddev_pop(valence), pg_catalog.stddev_pop(tempo)]::double precision[] AS sd
 	  INTO st
-	  FROM listen_wiseer.audio_features;
+	  FROM listen_wiseer.audio_features f
+	 WHERE NOT lib_only
+	    OR EXISTS (SELECT FROM listen_wiseer.tracks t WHERE t.track_id = f.track_id AND t.in_library);
 
 	DELETE FROM listen_wiseer.feature_stats;
 	IF st.n = 0 THEN

@@ -439,15 +439,22 @@ SELECT pg_catalog.pg_extension_config_dump('listen_wiseer.genre_overrides', '');
 -- Views a BI tool can chart.
 -- ---------------------------------------------------------------------------
 
--- An artist's family and group: vote over its genres, one vote each.
+-- An artist's family and group: vote over its genres, one vote each.  The
+-- library's artists only: an artist credited on catalog tracks alone is left out.
 CREATE VIEW listen_wiseer.artist_genre AS
 	SELECT a.artist_id, v.family, v.genre_group, v.top_genre
 	FROM listen_wiseer.artists a
-	LEFT JOIN LATERAL @extschema@.genre_vote(a.genres) v ON true;
+	LEFT JOIN LATERAL @extschema@.genre_vote(a.genres) v ON true
+	WHERE EXISTS (SELECT FROM listen_wiseer.track_artists ta
+	              JOIN listen_wiseer.tracks t ON t.track_id = ta.track_id
+	              WHERE ta.artist_id = a.artist_id AND t.in_library)
+	   OR NOT EXISTS (SELECT FROM listen_wiseer.track_artists ta
+	                  JOIN listen_wiseer.tracks t ON t.track_id = ta.track_id
+	                  WHERE ta.artist_id = a.artist_id AND NOT t.in_library);
 
 -- A track's family and group: vote over the genres of its credited artists,
--- the artist at position p weighing 1 / (p + 1).  Every track has a row;
--- NULLs when no artist genre maps.
+-- the artist at position p weighing 1 / (p + 1).  Every library track has a
+-- row (catalog-only tracks have none); NULLs when no artist genre maps.
 CREATE VIEW listen_wiseer.track_genre AS
 	SELECT t.track_id, (v.r).family AS family, (v.r).genre_group AS genre_group,
 	       (v.r).top_genre AS top_genre
@@ -455,7 +462,8 @@ CREATE VIEW listen_wiseer.track_genre AS
 	LEFT JOIN (SELECT ta.track_id, @extschema@.genre_vote_agg(a.genres, ta.position::integer) AS r
 	           FROM listen_wiseer.track_artists ta
 	           JOIN listen_wiseer.artists a ON a.artist_id = ta.artist_id
-	           GROUP BY ta.track_id) v ON v.track_id = t.track_id;
+	           GROUP BY ta.track_id) v ON v.track_id = t.track_id
+	WHERE t.in_library;
 
 -- Share of each group among a playlist's current members (each occurrence
 -- counts; genre_group 'unknown' = tracks whose genres are unknown or map to

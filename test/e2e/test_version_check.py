@@ -29,7 +29,7 @@ def refused(what, expect):
     env.check(expect in err, "%s: import-features says %r (got %r)" % (what, expect, err.strip()[-300:]))
     env.eq(env.stats()["requests_total"], 0, "%s: no request reached Spotify" % what)
     # every other command that opens the database checks first too (publish after its /me)
-    for cmd in (["enrich"], ["report", "--out", os.path.join(env.tmp, "report")], ["publish", "chill"]):
+    for cmd in (["enrich"], ["import-catalog", csv], ["report", "--out", os.path.join(env.tmp, "report")], ["publish", "chill"]):
         rc, err, _ = env.run(*cmd)
         env.eq(rc, 2, "%s: %s's exit code" % (what, cmd[0]))
         env.check(expect in err, "%s: %s says %r (got %r)" % (what, cmd[0], expect, err.strip()[-300:]))

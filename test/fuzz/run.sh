@@ -12,7 +12,7 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE"
-ALL=(feature_vector spotify csv http tokenfile oauth callback publish enrich)
+ALL=(feature_vector spotify csv http tokenfile oauth callback publish enrich catalog)
 mode=${1:-corpus}
 shift || true
 names=("$@")
@@ -22,7 +22,7 @@ names=("$@")
 max_len() {
 	case $1 in
 	spotify | enrich) echo 65536 ;;
-	feature_vector | csv) echo 16384 ;;
+	feature_vector | csv | catalog) echo 16384 ;;
 	*) echo 4096 ;;
 	esac
 }
