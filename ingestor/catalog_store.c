@@ -13,6 +13,7 @@
 
 #include "catalog_store.h"
 #include "log.h"
+#include "store.h"
 #include "util.h"
 
 #define COPY_FLUSH (1024 * 1024)
@@ -128,36 +129,13 @@ lw_cat_copy_begin(lw_store *st, bool artists, char *err, size_t errsz)
 	return c;
 }
 
-/* COPY text format: a field (NULL -> \N), escaping backslash, tab, newline, CR. */
-static void
-field(lw_buf *b, const char *s, bool first)
-{
-	if (!first)
-		lw_buf_append(b, "\t", 1);
-	if (s == NULL)
-	{
-		lw_buf_append(b, "\\N", 2);
-		return;
-	}
-	for (const char *p = s; *p; p++)
-	{
-		const char *e = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n"
-			: *p == '\r' ? "\\r" : NULL;
-
-		if (e)
-			lw_buf_append(b, e, 2);
-		else
-			lw_buf_append(b, p, 1);
-	}
-}
-
 static void
 field_long(lw_buf *b, long v, bool known)
 {
 	char		tmp[32];
 
 	snprintf(tmp, sizeof(tmp), "%ld", v);
-	field(b, known ? tmp : NULL, false);
+	lw_copy_field(b, known ? tmp : NULL, false);
 }
 
 static void
@@ -166,7 +144,7 @@ field_double(lw_buf *b, double v, bool known)
 	char		tmp[40];
 
 	snprintf(tmp, sizeof(tmp), "%.9g", v);
-	field(b, known ? tmp : NULL, false);
+	lw_copy_field(b, known ? tmp : NULL, false);
 }
 
 /* A text[] literal {"a","b"} (arr is scratch), as one COPY field. */
@@ -174,22 +152,8 @@ static void
 field_array(lw_buf *b, lw_buf *arr, const char *const *v, int n)
 {
 	arr->len = 0;
-	lw_buf_append(arr, "{", 1);
-	for (int i = 0; i < n; i++)
-	{
-		if (i)
-			lw_buf_append(arr, ",", 1);
-		lw_buf_append(arr, "\"", 1);
-		for (const char *p = v[i]; *p; p++)
-		{
-			if (*p == '"' || *p == '\\')
-				lw_buf_append(arr, "\\", 1);
-			lw_buf_append(arr, p, 1);
-		}
-		lw_buf_append(arr, "\"", 1);
-	}
-	lw_buf_append(arr, "}", 1);
-	field(b, arr->data, false);
+	lw_array_literal(arr, v, n);
+	lw_copy_field(b, arr->data, false);
 }
 
 static int
@@ -242,23 +206,23 @@ lw_cat_copy_track(lw_cat_copy *c, const lw_cat_row *r, long ord, char *err, size
 		char		tmp[32];
 
 		snprintf(tmp, sizeof(tmp), "%ld", ord);
-		field(b, tmp, true);
+		lw_copy_field(b, tmp, true);
 	}
-	field(b, r->track_id, false);
-	field(b, r->name, false);
-	field(b, r->album, false);
-	field(b, r->release_precision ? r->release_date : NULL, false);
-	field(b, r->release_precision, false);
+	lw_copy_field(b, r->track_id, false);
+	lw_copy_field(b, r->name, false);
+	lw_copy_field(b, r->album, false);
+	lw_copy_field(b, r->release_precision ? r->release_date : NULL, false);
+	lw_copy_field(b, r->release_precision, false);
 	field_long(b, r->duration_ms, r->duration_ms >= 0);
-	field(b, r->explicit_ < 0 ? NULL : r->explicit_ ? "t" : "f", false);
+	lw_copy_field(b, r->explicit_ < 0 ? NULL : r->explicit_ ? "t" : "f", false);
 	field_long(b, r->popularity, r->popularity >= 0);
 	field_array(b, &c->arr, idp, r->n_artists);
 	field_array(b, &c->arr, r->artist_names, r->n_artists);
 	if (r->n_genres > 0)
 		field_array(b, &c->arr, r->genres, r->n_genres);
 	else
-		field(b, NULL, false);
-	field(b, r->has_features ? "t" : "f", false);
+		lw_copy_field(b, NULL, false);
+	lw_copy_field(b, r->has_features ? "t" : "f", false);
 	field_double(b, r->danceability, r->has_features);
 	field_double(b, r->energy, r->has_features);
 	field_long(b, r->key, r->has_features);
@@ -278,8 +242,8 @@ lw_cat_copy_track(lw_cat_copy *c, const lw_cat_row *r, long ord, char *err, size
 int
 lw_cat_copy_artist(lw_cat_copy *c, const lw_cat_artist *a, char *err, size_t errsz)
 {
-	field(&c->b, a->artist_id, true);
-	field(&c->b, a->name, false);
+	lw_copy_field(&c->b, a->artist_id, true);
+	lw_copy_field(&c->b, a->name, false);
 	field_array(&c->b, &c->arr, a->genres, a->n_genres);
 	lw_buf_append(&c->b, "\n", 1);
 	return maybe_flush(c, COPY_FLUSH, err, errsz);

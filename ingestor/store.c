@@ -33,8 +33,8 @@ struct lw_store
 /* ---- small helpers ------------------------------------------------------------------------ */
 
 /* COPY text format: a field (NULL -> \N), escaping backslash, tab, newline, CR. */
-static void
-copy_field(lw_buf *b, const char *s, bool first)
+void
+lw_copy_field(lw_buf *b, const char *s, bool first)
 {
 	if (!first)
 		lw_buf_append(b, "\t", 1);
@@ -68,8 +68,8 @@ copy_field(lw_buf *b, const char *s, bool first)
 static void
 copy_str(lw_buf *b, lw_str v)
 {
-	copy_field(b, v.st == LW_SET ? v.v : NULL, false);
-	copy_field(b, v.st != LW_ABSENT ? "t" : "f", false);
+	lw_copy_field(b, v.st == LW_SET ? v.v : NULL, false);
+	lw_copy_field(b, v.st != LW_ABSENT ? "t" : "f", false);
 }
 
 static void
@@ -78,15 +78,15 @@ copy_int(lw_buf *b, lw_int v)
 	char		tmp[32];
 
 	snprintf(tmp, sizeof(tmp), "%lld", v.v);
-	copy_field(b, v.st == LW_SET ? tmp : NULL, false);
-	copy_field(b, v.st != LW_ABSENT ? "t" : "f", false);
+	lw_copy_field(b, v.st == LW_SET ? tmp : NULL, false);
+	lw_copy_field(b, v.st != LW_ABSENT ? "t" : "f", false);
 }
 
 static void
 copy_bool(lw_buf *b, lw_bool v)
 {
-	copy_field(b, v.st == LW_SET ? (v.v ? "t" : "f") : NULL, false);
-	copy_field(b, v.st != LW_ABSENT ? "t" : "f", false);
+	lw_copy_field(b, v.st == LW_SET ? (v.v ? "t" : "f") : NULL, false);
+	lw_copy_field(b, v.st != LW_ABSENT ? "t" : "f", false);
 }
 
 static void
@@ -95,12 +95,12 @@ copy_double(lw_buf *b, double v)
 	char		tmp[40];
 
 	snprintf(tmp, sizeof(tmp), "%.9g", v);
-	copy_field(b, tmp, false);
+	lw_copy_field(b, tmp, false);
 }
 
 /* A text[] literal: {"a","b"} with " and \ escaped (appended to b, unescaped for COPY). */
-static void
-array_literal(lw_buf *b, const char *const *v, int n)
+void
+lw_array_literal(lw_buf *b, const char *const *v, int n)
 {
 	lw_buf_append(b, "{", 1);
 	for (int i = 0; i < n; i++)
@@ -673,7 +673,7 @@ lw_store_run_finish(lw_store *st, long long run_id, const lw_run_end *end)
 		lw_counts_json(end->counts, counts, sizeof(counts));
 	else
 		snprintf(counts, sizeof(counts), "{}");
-	array_literal(&w, end->warnings, end->n_warnings);
+	lw_array_literal(&w, end->warnings, end->n_warnings);
 	p[0] = id;
 	p[1] = end->status;
 	p[2] = end->user_id;
@@ -772,7 +772,7 @@ lw_store_playlists_seen(lw_store *st, const lw_playlist *pl, int n, lw_counts *c
 
 		if (name.st == LW_NULL)
 			name.st = LW_ABSENT;	/* name is NOT NULL: never overwrite with null */
-		copy_field(&b, pl[i].id, true);
+		lw_copy_field(&b, pl[i].id, true);
 		copy_str(&b, name);
 		copy_str(&b, pl[i].owner_id);
 		copy_str(&b, pl[i].owner_name);
@@ -855,7 +855,7 @@ stage_track_rows(lw_buf *tb, lw_buf *ab, const lw_track *t)
 
 	if (name.st == LW_NULL)
 		name.st = LW_ABSENT;	/* name is NOT NULL */
-	copy_field(tb, t->id, true);
+	lw_copy_field(tb, t->id, true);
 	copy_str(tb, name);
 	copy_str(tb, t->album_id);
 	copy_str(tb, t->album_name);
@@ -865,17 +865,17 @@ stage_track_rows(lw_buf *tb, lw_buf *ab, const lw_track *t)
 	copy_bool(tb, t->explicit_);
 	copy_int(tb, t->popularity);
 	copy_str(tb, t->isrc);
-	copy_field(tb, t->artists_present ? "t" : "f", false);
+	lw_copy_field(tb, t->artists_present ? "t" : "f", false);
 	lw_buf_append(tb, "\n", 1);
 	for (int i = 0; i < t->n_artists; i++)
 	{
 		char		pos[16];
 
 		snprintf(pos, sizeof(pos), "%d", i);
-		copy_field(ab, t->id, true);
-		copy_field(ab, pos, false);
-		copy_field(ab, t->artists[i].id, false);
-		copy_field(ab, t->artists[i].name, false);
+		lw_copy_field(ab, t->id, true);
+		lw_copy_field(ab, pos, false);
+		lw_copy_field(ab, t->artists[i].id, false);
+		lw_copy_field(ab, t->artists[i].name, false);
 		lw_buf_append(ab, "\n", 1);
 	}
 }
@@ -1019,10 +1019,10 @@ lw_store_members_stage(lw_store *st, const lw_item *items, int n)
 		if (items[i].kind != LW_ITEM_TRACK)
 			continue;
 		snprintf(pos, sizeof(pos), "%ld", items[i].position);
-		copy_field(&b, pos, true);
-		copy_field(&b, items[i].track.id, false);
-		copy_field(&b, items[i].added_at.st == LW_SET ? items[i].added_at.v : NULL, false);
-		copy_field(&b, items[i].added_by.st == LW_SET ? items[i].added_by.v : NULL, false);
+		lw_copy_field(&b, pos, true);
+		lw_copy_field(&b, items[i].track.id, false);
+		lw_copy_field(&b, items[i].added_at.st == LW_SET ? items[i].added_at.v : NULL, false);
+		lw_copy_field(&b, items[i].added_by.st == LW_SET ? items[i].added_by.v : NULL, false);
 		lw_buf_append(&b, "\n", 1);
 	}
 	if (b.len == 0)
@@ -1099,9 +1099,9 @@ stage_liked(lw_store *st, const lw_item *items, int n)
 		if (items[i].kind != LW_ITEM_TRACK)
 			continue;
 		snprintf(ord, sizeof(ord), "%d", i);
-		copy_field(&b, ord, true);
-		copy_field(&b, items[i].track.id, false);
-		copy_field(&b, items[i].added_at.st == LW_SET ? items[i].added_at.v : NULL, false);
+		lw_copy_field(&b, ord, true);
+		lw_copy_field(&b, items[i].track.id, false);
+		lw_copy_field(&b, items[i].added_at.st == LW_SET ? items[i].added_at.v : NULL, false);
 		lw_buf_append(&b, "\n", 1);
 	}
 	if (stage_reset(st, "DELETE FROM pg_temp.lw_s_liked") < 0)
@@ -1258,20 +1258,20 @@ lw_store_upsert_artists(lw_store *st, const lw_artist *a, int n, lw_counts *c)
 
 		if (name.st == LW_NULL)
 			name.st = LW_ABSENT;
-		copy_field(&b, a[i].id, true);
+		lw_copy_field(&b, a[i].id, true);
 		copy_str(&b, name);
 		if (a[i].genres_present)
 		{
 			arr.len = 0;
-			array_literal(&arr, a[i].genres, a[i].n_genres);
-			copy_field(&b, arr.data, false);
-			copy_field(&b, "t", false);
+			lw_array_literal(&arr, a[i].genres, a[i].n_genres);
+			lw_copy_field(&b, arr.data, false);
+			lw_copy_field(&b, "t", false);
 		}
 		else
 		{
 			/* absent or null genres: unknown, keep what we have */
-			copy_field(&b, NULL, false);
-			copy_field(&b, "f", false);
+			lw_copy_field(&b, NULL, false);
+			lw_copy_field(&b, "f", false);
 		}
 		copy_int(&b, pop);
 		copy_int(&b, fol);
@@ -1362,15 +1362,15 @@ lw_store_features_stage(lw_store *st, const lw_features *f, int n)
 		char		tmp[32];
 
 		snprintf(tmp, sizeof(tmp), "%ld", st->feat_ord++);
-		copy_field(&b, tmp, true);
-		copy_field(&b, f[i].track_id, false);
+		lw_copy_field(&b, tmp, true);
+		lw_copy_field(&b, f[i].track_id, false);
 		copy_double(&b, f[i].danceability);
 		copy_double(&b, f[i].energy);
 		snprintf(tmp, sizeof(tmp), "%d", f[i].key);
-		copy_field(&b, tmp, false);
+		lw_copy_field(&b, tmp, false);
 		copy_double(&b, f[i].loudness);
 		snprintf(tmp, sizeof(tmp), "%d", f[i].mode);
-		copy_field(&b, tmp, false);
+		lw_copy_field(&b, tmp, false);
 		copy_double(&b, f[i].speechiness);
 		copy_double(&b, f[i].acousticness);
 		copy_double(&b, f[i].instrumentalness);
@@ -1378,9 +1378,9 @@ lw_store_features_stage(lw_store *st, const lw_features *f, int n)
 		copy_double(&b, f[i].valence);
 		copy_double(&b, f[i].tempo);
 		snprintf(tmp, sizeof(tmp), "%lld", f[i].duration_ms.v);
-		copy_field(&b, f[i].duration_ms.st == LW_SET ? tmp : NULL, false);
+		lw_copy_field(&b, f[i].duration_ms.st == LW_SET ? tmp : NULL, false);
 		snprintf(tmp, sizeof(tmp), "%lld", f[i].time_signature.v);
-		copy_field(&b, f[i].time_signature.st == LW_SET ? tmp : NULL, false);
+		lw_copy_field(&b, f[i].time_signature.st == LW_SET ? tmp : NULL, false);
 		lw_buf_append(&b, "\n", 1);
 	}
 	if (b.len == 0)

@@ -20,6 +20,13 @@
 #include <stdbool.h>
 
 #include "records.h"
+#include "util.h"
+
+/* COPY text format: append one field (NULL -> \N; backslash, tab, newline, CR escaped),
+ * preceded by a tab unless first. */
+void		lw_copy_field(lw_buf *b, const char *s, bool first);
+/* Append a text[] literal {"a","b"} (" and \ escaped), to be passed through lw_copy_field. */
+void		lw_array_literal(lw_buf *b, const char *const *v, int n);
 
 typedef struct lw_store lw_store;
 
