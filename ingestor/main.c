@@ -79,7 +79,7 @@ help_main(FILE *out)
 			"  logout                delete the token file\n"
 			"  help [COMMAND]        help for a command (also: lw-ingest COMMAND --help)\n\n"
 			"Environment:\n"
-			"  SPOTIFY_CLIENT_ID      client ID of your Spotify app (login, sync, whoami)\n"
+			"  SPOTIFY_CLIENT_ID      client ID of your Spotify app (login, sync, whoami, publish)\n"
 			"  SPOTIFY_CLIENT_SECRET  client secret (optional: without it lw-ingest is a public\n"
 			"                         PKCE client). Secrets are read only from the environment.\n"
 			"  SPOTIFY_REFRESH_TOKEN  use this refresh token instead of the token file\n"
