@@ -138,20 +138,31 @@ RESET ROLE;
 DROP OWNED BY lw_regress_bi CASCADE;
 DROP ROLE lw_regress_bi;
 
--- 1.0 -> 1.1: a role that reads the 1.0 library reads the new views too
+-- 1.0 -> 1.1: a role that reads the 1.0 library reads the new views and tables too, and the
+-- ingest role writes what enrichment writes (both granted again by the update)
 SET client_min_messages = warning;
 DROP EXTENSION listen_wiseer CASCADE;
 CREATE EXTENSION listen_wiseer VERSION '1.0';
 RESET client_min_messages;
 CREATE ROLE lw_regress_bi10 NOLOGIN;
+CREATE ROLE lw_regress_ingest10 NOLOGIN;
 SELECT listen_wiseer.grant_reader('lw_regress_bi10');
+SELECT listen_wiseer.grant_ingest('lw_regress_ingest10');
 ALTER EXTENSION listen_wiseer UPDATE TO '1.1';
 SELECT v, has_table_privilege('lw_regress_bi10', 'listen_wiseer.' || v, 'SELECT') AS can_read,
        has_table_privilege('public', 'listen_wiseer.' || v, 'SELECT') AS public_can_read
   FROM unnest(ARRAY['track_features_standardized', 'track_release_dates', 'sync_health',
-                    'playlist_genre_mix']) AS v;
+                    'playlist_genre_mix', 'publish_runs', 'enrichment_sources']) AS v;
+SELECT has_table_privilege('lw_regress_ingest10', 'listen_wiseer.enrichment_cache', 'INSERT')
+         AS ingest_writes_cache,
+       has_table_privilege('lw_regress_ingest10', 'listen_wiseer.enrichment_sources', 'SELECT')
+         AS ingest_reads_sources,
+       has_table_privilege('lw_regress_ingest10', 'listen_wiseer.track_features_standardized',
+                           'SELECT') AS ingest_got_reader_rights;
 DROP OWNED BY lw_regress_bi10 CASCADE;
 DROP ROLE lw_regress_bi10;
+DROP OWNED BY lw_regress_ingest10 CASCADE;
+DROP ROLE lw_regress_ingest10;
 SET client_min_messages = warning;
 DROP EXTENSION listen_wiseer CASCADE;
 CREATE EXTENSION listen_wiseer;

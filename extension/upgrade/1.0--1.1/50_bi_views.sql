@@ -180,21 +180,4 @@ COMMENT ON FUNCTION listen_wiseer.create_reader_login(text, text) IS
 	'create a read-only login (member of lw_reader, read-only transactions by default) for a BI tool';
 REVOKE EXECUTE ON FUNCTION listen_wiseer.create_reader_login(text, text) FROM PUBLIC;
 
--- Roles that read the 1.0 library (grant_reader gave them SELECT on the playlists) read the new
--- views too, as after running grant_reader again. Only roles named in the table's own ACL:
--- not members who inherit through them, nor predefined roles such as pg_read_all_data.
-DO $$
-DECLARE
-	r text;
-BEGIN
-	FOR r IN
-		SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::pg_catalog.regrole::text END
-		  FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
-		 WHERE c.oid = 'listen_wiseer.playlists'::pg_catalog.regclass
-		   AND a.privilege_type = 'SELECT' AND a.grantee <> c.relowner
-	LOOP
-		EXECUTE pg_catalog.format('GRANT SELECT ON listen_wiseer.track_features_standardized,'
-			' listen_wiseer.track_release_dates, listen_wiseer.sync_health TO %s', r);
-	END LOOP;
-END;
-$$;
+-- (Roles that read the 1.0 library get the new views through 98_regrant_roles.sql.)
