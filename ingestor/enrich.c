@@ -513,11 +513,15 @@ finish(ectx *c, long long run_id)
 			 "\"mb_ambiguous\": %ld, \"mb_artists_asked\": %ld, \"mb_merged\": %ld, "
 			 "\"mb_genres_stored\": %ld, \"lastfm_asked\": %ld, \"lastfm_known\": %ld, "
 			 "\"lastfm_genres_stored\": %ld, \"requests_reccobeats\": %ld, "
-			 "\"requests_musicbrainz\": %ld, \"requests_lastfm\": %ld}",
+			 "\"requests_musicbrainz\": %ld, \"requests_lastfm\": %ld, "
+			 /* the totals sync_health shows for every run */
+			 "\"requests\": %ld, \"genres_filled\": %ld}",
 			 c->features_asked, c->features_found, c->features_loaded, c->features_strays,
 			 c->mb_urls_asked, c->mb_linked, c->mb_ambiguous, c->mb_artists_asked, c->mb_merged,
 			 c->mb_genres_stored, c->lfm_asked, c->lfm_known, c->lfm_genres_stored,
-			 c->requests[RB], c->requests[MB], c->requests[LFM]);
+			 c->requests[RB], c->requests[MB], c->requests[LFM],
+			 c->requests[RB] + c->requests[MB] + c->requests[LFM],
+			 c->mb_genres_stored + c->lfm_genres_stored);
 	snprintf(caps, sizeof(caps), "{\"reccobeats\": \"%s\", \"musicbrainz\": \"%s\", \"lastfm\": \"%s\"}",
 			 state_names[c->state[RB]], state_names[c->state[MB]], state_names[c->state[LFM]]);
 	end.status = status;

@@ -65,6 +65,12 @@ env.eq(run["counts"]["mb_ambiguous"], amb, "ambiguous links counted, not used")
 env.eq(env.qi("SELECT count(*) FROM listen_wiseer.enrichment_cache WHERE source = 'musicbrainz'"
               " AND kind = 'artist-url' AND outcome = 'ambiguous' AND detail LIKE '%,%'"), amb,
        "ambiguous cache rows keep both candidates")
+# sync_health (the BI view) shows the enrich run's totals: every request the log saw, every
+# artist it gave genres
+health = env.q("SELECT requests, genres_filled, features_filled FROM listen_wiseer.sync_health"
+               " ORDER BY run_id DESC LIMIT 1")[0]
+env.eq([int(v) for v in health], [len(log), len(gen), len(want)],
+       "sync_health: requests, genres and features filled by the enrich run")
 
 # second run against the unchanged library: not one request to any service
 env.eclear()
