@@ -1,23 +1,26 @@
 /*
  * extension/recommend.c
  *
- * Two scoring helpers for recommend() (extension/sql/60_recommend.sql), called
- * once per candidate track, so they keep the per-query constant argument (the
- * playlist's genre shares, the playlist's member vectors) parsed in fn_extra
- * and only look at the candidate's own values per call.
+ * Per-candidate helpers of recommend() (extension/sql/60_recommend.sql): each
+ * is called once per candidate track, so each keeps its per-query constant
+ * arguments (the playlist's shares, its member vectors, a set of ids) parsed
+ * in fn_extra and looks only at the candidate's own values per call.
  *
- *   recommend_best_share(items text[], keys text[], shares float8[]) float8
- *       the largest shares[i] whose keys[i] is one of items; 0 when none is
- *   recommend_mean_share(items text[], keys text[], shares float8[]) float8
- *       the mean over items of their share (0 for an item not among keys)
  *   recommend_in_set(item text, set text[]) bool
  *   recommend_overlaps(items text[], set text[]) bool
  *       item = ANY (set), items && set, with set kept sorted across calls
  *       (the built-in operators take the array apart again on every row)
+ *   recommend_base_score(v, genres, families, groups, artist_ids, profile,
+ *                        keys and shares of each, weights float8[]) float8
+ *       the score without its nearest-members part
  *   recommend_neighbour_similarity(v feature_vector, members feature_vector[], k int) float8
  *       mean cosine similarity of v to its k most similar members
  *   recommend_nearest_member(v feature_vector, members feature_vector[], ids text[]) int
  *       the position of the member nearest v by <=>, ties to the smallest id
+ *
+ * recommend_best_share and recommend_mean_share have no SQL function since
+ * 1.1; their symbols stay because the released 1.0 install script declares
+ * them (extension/released/listen_wiseer--1.0.sql).
  */
 #include "postgres.h"
 
@@ -270,12 +273,14 @@ share_common(FunctionCallInfo fcinfo, bool mean)
 	PG_RETURN_FLOAT8(share_lookup(cache, items, mean));
 }
 
+/* 1.0 only (see the header): the largest share of items */
 Datum
 recommend_best_share(PG_FUNCTION_ARGS)
 {
 	return share_common(fcinfo, false);
 }
 
+/* 1.0 only (see the header): the mean share over items */
 Datum
 recommend_mean_share(PG_FUNCTION_ARGS)
 {

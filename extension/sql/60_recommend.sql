@@ -4,18 +4,6 @@
 -- ---------------------------------------------------------------------------
 
 -- Scoring helpers in C (extension/recommend.c); internal, so in listen_wiseer.
-CREATE FUNCTION listen_wiseer.recommend_best_share(items text[], keys text[], shares double precision[])
-	RETURNS double precision
-	AS 'MODULE_PATHNAME', 'recommend_best_share' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION listen_wiseer.recommend_best_share(text[], text[], double precision[]) IS
-	'largest shares[i] whose keys[i] is among items, 0 when none';
-
-CREATE FUNCTION listen_wiseer.recommend_mean_share(items text[], keys text[], shares double precision[])
-	RETURNS double precision
-	AS 'MODULE_PATHNAME', 'recommend_mean_share' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION listen_wiseer.recommend_mean_share(text[], text[], double precision[]) IS
-	'mean over items of their share in keys/shares (0 for an item not among keys)';
-
 CREATE FUNCTION listen_wiseer.recommend_in_set(item text, set text[])
 	RETURNS boolean
 	AS 'MODULE_PATHNAME', 'recommend_in_set' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -73,7 +61,8 @@ CREATE TABLE listen_wiseer.recommend_pool (
 	genres      text[] COLLATE "C",            -- NULL = no artist's genres are known
 	families    text[] COLLATE "C" NOT NULL,
 	groups      text[] COLLATE "C" NOT NULL,
-	v           @extschema@.feature_vector NOT NULL
+	v           @extschema@.feature_vector NOT NULL,
+	in_library  boolean NOT NULL DEFAULT true      -- 1.1: tracks.in_library (false: a catalog track only)
 );
 CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
 CREATE INDEX recommend_pool_signature_idx ON listen_wiseer.recommend_pool (genres);
@@ -88,7 +77,9 @@ CREATE TABLE listen_wiseer.recommend_signatures (
 	genres   text[] COLLATE "C" PRIMARY KEY CHECK (genres <> '{}'),
 	families text[] COLLATE "C" NOT NULL,
 	groups   text[] COLLATE "C" NOT NULL,
-	tracks   bigint NOT NULL CHECK (tracks > 0)
+	tracks   bigint NOT NULL CHECK (tracks > 0),
+	-- 1.1: of those, the library's (the playlist's evidence counts these only)
+	library_tracks bigint NOT NULL DEFAULT 0 CHECK (library_tracks >= 0)
 );
 CREATE INDEX recommend_signatures_genres_idx ON listen_wiseer.recommend_signatures USING gin (genres);
 
@@ -98,7 +89,8 @@ CREATE INDEX recommend_signatures_genres_idx ON listen_wiseer.recommend_signatur
 -- whose last track went keeps a row of 0, which reads the same as no row.
 CREATE TABLE listen_wiseer.recommend_artist_tracks (
 	artist_id text COLLATE "C" PRIMARY KEY,
-	tracks    bigint NOT NULL CHECK (tracks >= 0)
+	tracks    bigint NOT NULL CHECK (tracks >= 0),
+	library_tracks bigint NOT NULL DEFAULT 0 CHECK (library_tracks >= 0)   -- 1.1: of those, the library's
 );
 
 -- Recompute the pool rows of the given tracks (NULL = every track).
@@ -122,16 +114,17 @@ BEGIN
 	ELSE
 		WITH gone AS (
 			DELETE FROM listen_wiseer.recommend_pool p WHERE p.track_id = ANY (ids)
-			RETURNING p.genres, p.artist_ids
+			RETURNING p.genres, p.artist_ids, p.in_library
 		), counted AS (
-			SELECT g.genres, pg_catalog.count(*) AS n FROM gone g
+			SELECT g.genres, pg_catalog.count(*) AS n, pg_catalog.count(*) FILTER (WHERE g.in_library) AS nl FROM gone g
 			 WHERE g.genres IS NOT NULL AND g.genres <> '{}' GROUP BY g.genres
 		), credited AS (
-			SELECT a.artist_id, pg_catalog.count(*) AS n
+			SELECT a.artist_id, pg_catalog.count(*) AS n, pg_catalog.count(*) FILTER (WHERE g.in_library) AS nl
 			  FROM gone g, LATERAL (SELECT DISTINCT x.id AS artist_id FROM pg_catalog.unnest(g.artist_ids) x(id)) a
 			 GROUP BY a.artist_id
 		), uncounted AS (
-			UPDATE listen_wiseer.recommend_artist_tracks t SET tracks = GREATEST(t.tracks - c.n, 0)
+			UPDATE listen_wiseer.recommend_artist_tracks t SET tracks = GREATEST(t.tracks - c.n, 0),
+			                                                  library_tracks = GREATEST(t.library_tracks - c.nl, 0)
 			  FROM credited c WHERE t.artist_id = c.artist_id
 		), emptied AS (
 			-- signatures whose last track went (the UPDATE below skips them);
@@ -140,11 +133,12 @@ BEGIN
 			DELETE FROM listen_wiseer.recommend_signatures s
 			 USING counted c WHERE s.genres = c.genres AND s.tracks <= c.n
 		)
-		UPDATE listen_wiseer.recommend_signatures s SET tracks = s.tracks - c.n
+		UPDATE listen_wiseer.recommend_signatures s SET tracks = s.tracks - c.n,
+		                                                library_tracks = GREATEST(s.library_tracks - c.nl, 0)
 		  FROM counted c WHERE s.genres = c.genres AND s.tracks > c.n;
 	END IF;
 
-	INSERT INTO listen_wiseer.recommend_pool (track_id, artist_ids, genres, families, groups, v)
+	INSERT INTO listen_wiseer.recommend_pool (track_id, artist_ids, genres, families, groups, v, in_library)
 	WITH credits AS MATERIALIZED (
 		SELECT x.track_id, x.position, x.artist_id
 		  FROM listen_wiseer.track_artists x
@@ -192,8 +186,9 @@ BEGIN
 	-- tracks with one credit (the common case: no sort) or none
 	SELECT tv.track_id,
 	       CASE WHEN c.artist_id IS NULL THEN '{}' ELSE ARRAY[c.artist_id] END,
-	       ra.genres, COALESCE(ra.families, '{}'), COALESCE(ra.groups, '{}'), tv.v
+	       ra.genres, COALESCE(ra.families, '{}'), COALESCE(ra.groups, '{}'), tv.v, t.in_library
 	  FROM listen_wiseer.track_vectors tv
+	  JOIN listen_wiseer.tracks t ON t.track_id = tv.track_id
 	  LEFT JOIN credit_count cc ON cc.track_id = tv.track_id
 	  LEFT JOIN credits c ON c.track_id = tv.track_id AND cc.n = 1
 	  LEFT JOIN ra ON ra.artist_id = c.artist_id
@@ -202,8 +197,9 @@ BEGIN
 	UNION ALL
 	SELECT tv.track_id, sa.artist_ids,
 	       CASE WHEN sa.genres_known THEN COALESCE(sg.genres, '{}') END,
-	       COALESCE(sg.families, '{}'), COALESCE(sg.groups, '{}'), tv.v
+	       COALESCE(sg.families, '{}'), COALESCE(sg.groups, '{}'), tv.v, t.in_library
 	  FROM listen_wiseer.track_vectors tv
+	  JOIN listen_wiseer.tracks t ON t.track_id = tv.track_id
 	  JOIN several_artists sa ON sa.track_id = tv.track_id
 	  LEFT JOIN several_genres sg ON sg.track_id = tv.track_id
 	 WHERE ids IS NULL OR tv.track_id = ANY (ids);
@@ -212,13 +208,14 @@ BEGIN
 		CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
 		CREATE INDEX recommend_pool_signature_idx ON listen_wiseer.recommend_pool (genres);
 		CREATE INDEX recommend_pool_artists_idx ON listen_wiseer.recommend_pool USING gin (artist_ids);
-		INSERT INTO listen_wiseer.recommend_signatures (genres, families, groups, tracks)
-		SELECT p.genres, pg_catalog.min(p.families), pg_catalog.min(p.groups), pg_catalog.count(*)
+		INSERT INTO listen_wiseer.recommend_signatures (genres, families, groups, tracks, library_tracks)
+		SELECT p.genres, pg_catalog.min(p.families), pg_catalog.min(p.groups), pg_catalog.count(*),
+		       pg_catalog.count(*) FILTER (WHERE p.in_library)
 		  FROM listen_wiseer.recommend_pool p
 		 WHERE p.genres IS NOT NULL AND p.genres <> '{}'
 		 GROUP BY p.genres;
-		INSERT INTO listen_wiseer.recommend_artist_tracks (artist_id, tracks)
-		SELECT a.artist_id, pg_catalog.count(*)
+		INSERT INTO listen_wiseer.recommend_artist_tracks (artist_id, tracks, library_tracks)
+		SELECT a.artist_id, pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE p.in_library)
 		  FROM listen_wiseer.recommend_pool p,
 		       LATERAL (SELECT DISTINCT x.id AS artist_id FROM pg_catalog.unnest(p.artist_ids) x(id)) a
 		 GROUP BY a.artist_id;
@@ -226,20 +223,23 @@ BEGIN
 		ANALYZE listen_wiseer.recommend_signatures;
 		ANALYZE listen_wiseer.recommend_artist_tracks;
 	ELSE
-		INSERT INTO listen_wiseer.recommend_signatures AS s (genres, families, groups, tracks)
-		SELECT p.genres, pg_catalog.min(p.families), pg_catalog.min(p.groups), pg_catalog.count(*)
+		INSERT INTO listen_wiseer.recommend_signatures AS s (genres, families, groups, tracks, library_tracks)
+		SELECT p.genres, pg_catalog.min(p.families), pg_catalog.min(p.groups), pg_catalog.count(*),
+		       pg_catalog.count(*) FILTER (WHERE p.in_library)
 		  FROM listen_wiseer.recommend_pool p
 		 WHERE p.track_id = ANY (ids) AND p.genres IS NOT NULL AND p.genres <> '{}'
 		 GROUP BY p.genres
 		ON CONFLICT (genres) DO UPDATE SET tracks = s.tracks + EXCLUDED.tracks,
+		                                   library_tracks = s.library_tracks + EXCLUDED.library_tracks,
 		                                   families = EXCLUDED.families, groups = EXCLUDED.groups;
-		INSERT INTO listen_wiseer.recommend_artist_tracks AS t (artist_id, tracks)
-		SELECT a.artist_id, pg_catalog.count(*)
+		INSERT INTO listen_wiseer.recommend_artist_tracks AS t (artist_id, tracks, library_tracks)
+		SELECT a.artist_id, pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE p.in_library)
 		  FROM listen_wiseer.recommend_pool p,
 		       LATERAL (SELECT DISTINCT x.id AS artist_id FROM pg_catalog.unnest(p.artist_ids) x(id)) a
 		 WHERE p.track_id = ANY (ids)
 		 GROUP BY a.artist_id
-		ON CONFLICT (artist_id) DO UPDATE SET tracks = t.tracks + EXCLUDED.tracks;
+		ON CONFLICT (artist_id) DO UPDATE SET tracks = t.tracks + EXCLUDED.tracks,
+		                                      library_tracks = t.library_tracks + EXCLUDED.library_tracks;
 	END IF;
 	RETURN written;
 END;
@@ -364,6 +364,26 @@ CREATE TRIGGER recommend_pool_rules AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
 CREATE TRIGGER recommend_pool_rules AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON listen_wiseer.genre_overrides
 	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_rules_changed();
 
+-- 1.1: a track joined or left the library (a catalog track the user saved,
+-- say): recompute its pool row, which carries in_library, and the library
+-- counts of its signature and artists.
+CREATE FUNCTION listen_wiseer.recommend_pool_membership_changed() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM listen_wiseer.recommend_pool_sync(ARRAY(
+		SELECT n.track_id
+		  FROM new_rows n JOIN old_rows o ON o.track_id = n.track_id
+		 WHERE n.in_library IS DISTINCT FROM o.in_library));
+	RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER recommend_pool_upd AFTER UPDATE ON listen_wiseer.tracks
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_membership_changed();
+
 -- ---------------------------------------------------------------------------
 -- recommend()
 -- ---------------------------------------------------------------------------
@@ -427,15 +447,17 @@ BEGIN
 END;
 $$;
 
+-- >>> 1.1 recommend() (the upgrade repeats from here)
 CREATE FUNCTION @extschema@.recommend(
 		playlist        text,
-		n               integer DEFAULT 20,
+		n               bigint DEFAULT 20,
 		method          text DEFAULT 'cosine',
 		genre_filter    boolean DEFAULT true,
 		exclude_outliers boolean DEFAULT true,
-		max_per_artist  integer DEFAULT 3)
+		max_per_artist  integer DEFAULT 3,
+		source          text DEFAULT 'all')
 	RETURNS TABLE (rank integer, track_id text, track_name text, artists text,
-	               score double precision, genre_group text, reason text)
+	               score double precision, similarity double precision, genre_group text, reason text)
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 	-- The statements keep their plans from call to call (the default choice
@@ -486,6 +508,7 @@ DECLARE
 	used_artists text[];
 	r          record;
 	n_members  integer;
+	src_lib    boolean;                            -- candidates: NULL every track, true the library's, false the catalog's
 BEGIN
 	IF n IS NULL OR n < 0 THEN
 		RAISE EXCEPTION 'n must be zero or more, not %', COALESCE(n::text, 'null')
@@ -501,6 +524,16 @@ BEGIN
 	END IF;
 	-- a NULL switch means its default (as a BI tool passing every parameter may send)
 	genre_filter := COALESCE(genre_filter, true);
+	source := COALESCE(source, 'all');
+	IF source NOT IN ('all', 'library', 'catalog') THEN
+		RAISE EXCEPTION 'unknown recommendation source "%"',
+			CASE WHEN pg_catalog.length(source) > 200 THEN pg_catalog.left(source, 200) || '...' ELSE source END
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Use ''all'' (library and catalog), ''library'' or ''catalog'' (catalog tracks not in the library).';
+	END IF;
+	src_lib := CASE source WHEN 'library' THEN true WHEN 'catalog' THEN false END;
+	-- (more rows than an integer rank counts cannot be returned anyway)
+	n := LEAST(n, 2147483647);
 	exclude_outliers := COALESCE(exclude_outliers, true);
 	SELECT * INTO wt FROM listen_wiseer.recommend_weights();
 	w_near := CASE method WHEN 'cosine' THEN wt.near WHEN 'centroid' THEN 0.0 WHEN 'nearest' THEN 1.0 END;
@@ -591,13 +624,16 @@ BEGIN
 			UNION ALL SELECT 'a', x.k FROM g, pg_catalog.unnest(g.artist_ids) x(k)
 		), lib AS (
 			-- the members' artists' tracks in the pool (kept counted) ...
-			SELECT 'a' AS kind, x.artist_id AS k, x.tracks::double precision AS cnt
+			-- (library_tracks: the evidence is the playlist against the library;
+			-- tracks, every candidate, bounds the search)
+			SELECT 'a' AS kind, x.artist_id AS k, x.library_tracks::double precision AS cnt,
+			       x.tracks::double precision AS everywhere
 			  FROM listen_wiseer.recommend_artist_tracks x
 			 WHERE x.artist_id = ANY ((SELECT pg_catalog.array_agg(DISTINCT u.k) FROM u WHERE u.kind = 'a')::text[])
 			UNION ALL
 			-- ... and the tracks carrying each of the members' genres (from the
 			-- signatures that hold one of them)
-			SELECT 'g', x.k, pg_catalog.sum(s.tracks)::double precision
+			SELECT 'g', x.k, pg_catalog.sum(s.library_tracks)::double precision, NULL
 			  FROM listen_wiseer.recommend_signatures s, pg_catalog.unnest(s.genres) x(k)
 			 WHERE s.genres OPERATOR(pg_catalog.&&) ((SELECT pg_catalog.array_agg(DISTINCT u.k) FROM u WHERE u.kind = 'g')::text[])
 			 GROUP BY x.k
@@ -611,7 +647,7 @@ BEGIN
 		                            ORDER BY c.k) AS shares,
 		       pg_catalog.array_agg(c.cnt / tot.known ORDER BY c.k) AS pct,
 		       pg_catalog.array_agg(c.cnt / (tot.everyone + 1) ORDER BY c.k) AS raw,
-		       pg_catalog.array_agg(GREATEST(COALESCE(lib.cnt, 0) - c.cnt, 0) ORDER BY c.k) AS libn
+		       pg_catalog.array_agg(GREATEST(COALESCE(lib.everywhere, 0) - c.cnt, 0) ORDER BY c.k) AS libn
 		  FROM (SELECT u.kind, u.k COLLATE "C" AS k, pg_catalog.count(*)::double precision AS cnt
 		          FROM u GROUP BY u.kind, u.k COLLATE "C") c
 		  CROSS JOIN tot
@@ -758,6 +794,7 @@ BEGIN
 			                 WHERE true
 			                   AND (NOT genre_filter OR c.groups = '{}' OR c.groups OPERATOR(pg_catalog.&&) q_keys)
 			                   AND NOT listen_wiseer.recommend_in_set(c.track_id, member_ids)
+			                   AND (src_lib IS NULL OR c.in_library = src_lib)
 			                 ORDER BY s.cheap DESC, c.track_id
 			                 LIMIT m) y
 			          CROSS JOIN LATERAL (
@@ -817,8 +854,17 @@ BEGIN
 		 WHERE x.track_id = ANY (picked)
 		 GROUP BY x.track_id
 	)
-	SELECT pk.ord, pk.id, t.name, cr.artists, pk.sc, cr.genre_group,
+	SELECT pk.ord, pk.id, t.name, cr.artists, pk.sc,
+	       -- the score's audio part alone, 0 to 1 (README.md, "recommend")
+	       LEAST(GREATEST((1.0 - w_near) * (1.0 - (c.v OPERATOR(@extschema@.<=>) prof))
+	                      + CASE WHEN w_near = 0 THEN 0
+	                             ELSE w_near * COALESCE(listen_wiseer.recommend_neighbour_similarity(c.v, mv, wt.k_near), 0) END,
+	                      0.0), 1.0),
+	       cr.genre_group,
 	       pg_catalog.concat_ws('; ',
+	           -- a pick from outside the library says so (a library pick says nothing)
+	           CASE WHEN NOT t.in_library
+	                THEN pg_catalog.format('from catalog %s', pg_catalog.quote_literal(COALESCE(t.catalog, '?'))) END,
 	           pg_catalog.format('closest to %s (similarity %s)', pg_catalog.quote_literal(mt.name),
 	                             pg_catalog.round(nm.sim::numeric, 2)),
 	           CASE WHEN gx.genre IS NOT NULL
