@@ -57,6 +57,12 @@
 
 PG_FUNCTION_INFO_V1(recommend_run);
 
+/*
+ * The first signature round reads the signatures of highest bound holding
+ * REC_FIRST_COVER x max(16n, 256) tracks; each next round four times as many.
+ */
+#define REC_FIRST_COVER 2
+
 /* 1e-9: the bounds and the scores add the same terms in other orders */
 #define REC_SLACK 1e-9
 
@@ -68,6 +74,7 @@ enum
 {
 	Q_WEIGHTS,
 	Q_RESOLVE,
+	Q_PLAYLIST,
 	Q_MEMBERS,
 	Q_ARTISTS,
 	Q_SIGNATURES,
@@ -94,43 +101,53 @@ static const QueryDef query_defs[Q_COUNT] = {
 	" FROM listen_wiseer.recommend_weights() w", 0, {0}},
 	[Q_RESOLVE] = {"SELECT listen_wiseer.resolve_playlist($1)", 1, {TEXTOID}},
 	/* every current member in the pool, in track id (byte) order */
-	[Q_MEMBERS] = {"SELECT " POOL_COLUMNS " FROM listen_wiseer.recommend_pool p"
-		" WHERE p.track_id IN (SELECT pt.track_id FROM listen_wiseer.playlist_tracks pt"
-		"                       WHERE pt.playlist_id = $1 AND pt.removed_at IS NULL)"
+	[Q_MEMBERS] = {"SELECT " POOL_COLUMNS
+		" FROM (SELECT DISTINCT pt.track_id FROM listen_wiseer.playlist_tracks pt"
+		"        WHERE pt.playlist_id = $1 AND pt.removed_at IS NULL) m"
+		" CROSS JOIN LATERAL (SELECT p.* FROM listen_wiseer.recommend_pool p"
+		"                      WHERE p.track_id = m.track_id OFFSET 0) p"
 	" ORDER BY p.track_id", 1, {TEXTOID}},
+	[Q_PLAYLIST] = {"SELECT p.playlist_id FROM listen_wiseer.playlists p WHERE p.playlist_id = $1", 1, {TEXTOID}},
 	[Q_ARTISTS] = {"SELECT x.artist_id, x.library_tracks, x.tracks FROM listen_wiseer.recommend_artist_tracks x"
 		" WHERE x.artist_id OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.text[] COLLATE pg_catalog.\"C\")",
 	1, {TEXTARRAYOID}},
 	[Q_SIGNATURES] = {"SELECT s.genres, s.families, s.groups, s.tracks, s.library_tracks"
 		" FROM listen_wiseer.recommend_signatures s"
-		" WHERE s.genres OPERATOR(pg_catalog.&&) ($1::pg_catalog.text[] COLLATE pg_catalog.\"C\")",
+		/* (the helper keeps $1 sorted across rows: && took it apart again on every row) */
+		" WHERE listen_wiseer.recommend_overlaps(s.genres, $1)",
 	1, {TEXTARRAYOID}},
 
 	/*
 	 * the tracks of the given signatures (their genres laid end to end in $1,
 	 * each one's offset and length in $2, $3), one index scan each
 	 */
-	[Q_SIGNATURE_TRACKS] = {"SELECT " POOL_COLUMNS
-		" FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int4[]), pg_catalog.unnest($3::pg_catalog.int4[])) AS s(o, l)"
-		" CROSS JOIN LATERAL (SELECT p.* FROM listen_wiseer.recommend_pool p"
+	[Q_SIGNATURE_TRACKS] = {"SELECT s.i, p.track_id, p.artist_ids, p.v, p.in_library"
+		" FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int4[]), pg_catalog.unnest($3::pg_catalog.int4[]))"
+		"      WITH ORDINALITY AS s(o, l, i)"
+		" CROSS JOIN LATERAL (SELECT p.track_id, p.artist_ids, p.v, p.in_library FROM listen_wiseer.recommend_pool p"
 		"   WHERE p.genres OPERATOR(pg_catalog.=)"
 		"         (($1::pg_catalog.text[])[s.o OPERATOR(pg_catalog.+) 1 : s.o OPERATOR(pg_catalog.+) s.l]"
 		"          COLLATE pg_catalog.\"C\") OFFSET 0) p",
 	3, {TEXTARRAYOID, INT4ARRAYOID, INT4ARRAYOID}},
-	[Q_ARTIST_TRACKS] = {"SELECT " POOL_COLUMNS " FROM listen_wiseer.recommend_pool p"
-		" WHERE p.artist_ids OPERATOR(pg_catalog.&&) ($1::pg_catalog.text[] COLLATE pg_catalog.\"C\")",
-	1, {TEXTARRAYOID}},
+	[Q_ARTIST_TRACKS] = {"SELECT DISTINCT ON (p.track_id) " POOL_COLUMNS
+		" FROM pg_catalog.unnest($1::pg_catalog.text[]) AS a(id)"
+		" CROSS JOIN LATERAL (SELECT p.* FROM listen_wiseer.recommend_pool p"
+		"                      WHERE p.artist_ids OPERATOR(pg_catalog.@>) ARRAY[a.id] OFFSET 0) p"
+	" ORDER BY p.track_id", 1, {TEXTARRAYOID}},
 	[Q_ALL_TRACKS] = {"SELECT " POOL_COLUMNS " FROM listen_wiseer.recommend_pool p", 0, {0}},
 	[Q_TRACKS] = {"SELECT t.track_id, t.name, t.in_library, t.catalog, p.genres, p.families"
-		" FROM listen_wiseer.tracks t LEFT JOIN listen_wiseer.recommend_pool p ON p.track_id = t.track_id"
-		" WHERE t.track_id OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.text[])",
+		" FROM (SELECT DISTINCT u.id FROM pg_catalog.unnest($1::pg_catalog.text[]) AS u(id)) u"
+		" CROSS JOIN LATERAL (SELECT t.* FROM listen_wiseer.tracks t WHERE t.track_id = u.id OFFSET 0) t"
+		" LEFT JOIN LATERAL (SELECT p.genres, p.families FROM listen_wiseer.recommend_pool p"
+		"                     WHERE p.track_id = u.id OFFSET 0) p ON true",
 	1, {TEXTARRAYOID}},
 	/* one aggregate over all picks: genre_vote_agg sets up its rules once */
 	[Q_CREDITS] = {"SELECT x.track_id,"
 		" pg_catalog.string_agg(a.name, ', ' ORDER BY x.position),"
 		" (%s.genre_vote_agg(a.genres, x.position::pg_catalog.int4)).genre_group"
-		" FROM listen_wiseer.track_artists x JOIN listen_wiseer.artists a ON a.artist_id = x.artist_id"
-		" WHERE x.track_id OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.text[])"
+		" FROM pg_catalog.unnest($1::pg_catalog.text[]) AS u(id)"
+		" CROSS JOIN LATERAL (SELECT x.* FROM listen_wiseer.track_artists x WHERE x.track_id = u.id OFFSET 0) x"
+		" CROSS JOIN LATERAL (SELECT a.* FROM listen_wiseer.artists a WHERE a.artist_id = x.artist_id OFFSET 0) a"
 	" GROUP BY x.track_id", 1, {TEXTARRAYOID}},
 	[Q_FEATURE_NAMES] = {"SELECT listen_wiseer.feature_names()", 0, {0}},
 };
@@ -360,6 +377,10 @@ step_resolve(const RecArgs *a)
 	bool		isnull;
 	Datum		d;
 
+	/* an id (the common case) directly; a name, or an error, from resolve_playlist() */
+	run(Q_PLAYLIST, a->schema, v, NULL);
+	if (SPI_processed == 1)
+		return a->playlist;
 	run(Q_RESOLVE, a->schema, v, NULL);
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	return isnull ? NULL : TextDatumGetCString(d);
@@ -478,12 +499,18 @@ step_evidence(const RecArgs *a, RecEvidence *ev, MemoryContext cxt)
 		if_build(&ev->forest, data, n, ev->dim, IF_DEFAULT_TREES, IF_DEFAULT_SAMPLE_SIZE,
 				 (uint64) IF_DEFAULT_SEED, &alloc);
 		ev->cutoff = -get_float8_infinity();
-		for (int i = 0; i < n; i++)
 		{
-			order[i].i = i;
-			order[i].id = ids[i];
-			order[i].score = if_score(&ev->forest, data + (Size) i * ev->dim);
-			ev->cutoff = Max(ev->cutoff, order[i].score);
+			double	   *scores = palloc(sizeof(double) * n);
+
+			/* (the bulk scorer: the numbers of if_score, faster) */
+			if_score_rows(&ev->forest, data, n, scores, &alloc);
+			for (int i = 0; i < n; i++)
+			{
+				order[i].i = i;
+				order[i].id = ids[i];
+				order[i].score = scores[i];
+				ev->cutoff = Max(ev->cutoff, order[i].score);
+			}
 		}
 		qsort(order, n, sizeof(MemberOrder), member_order_cmp);
 		flagged = (int) ceil(a->contamination * n);
@@ -700,6 +727,16 @@ typedef struct RecSearch
 	RecCand   **picked;
 } RecSearch;
 
+/* a signature sharing a genre with the playlist */
+typedef struct SigBound
+{
+	double		b;				/* the bound of its tracks' scores */
+	double		terms[3];		/* its weighted genre, family and group terms */
+	bool		has_term[3];
+	int64		tracks;
+	ArrayType  *genres;
+} SigBound;
+
 /* The score without the nearest-members part, as recommend_base_score() computes it. */
 static double
 cheap_score(const RecSearch *s, const float *v, ArrayType *genres, ArrayType *families,
@@ -719,8 +756,8 @@ cheap_score(const RecSearch *s, const float *v, ArrayType *genres, ArrayType *fa
 }
 
 /* a signature's bound: every term at its most, the genre terms its own */
-static double
-signature_bound(const RecSearch *s, ArrayType *genres, ArrayType *families, ArrayType *groups)
+static void
+signature_bound(const RecSearch *s, SigBound *sig, ArrayType *genres, ArrayType *families, ArrayType *groups)
 {
 	double		base = 0.0;
 	ArrayType  *items[3] = {genres, families, groups};
@@ -728,11 +765,28 @@ signature_bound(const RecSearch *s, ArrayType *genres, ArrayType *families, Arra
 	/* (the cosine term with weight 0 adds 0, as in recommend_base_score) */
 	for (int t = 0; t < 3; t++)
 	{
-		if (s->w[1 + t] == 0.0)
+		sig->has_term[t] = s->w[1 + t] != 0.0;
+		if (!sig->has_term[t])
 			continue;
-		base += s->w[1 + t] * rec_shares_lookup(&s->ev->shares[t], items[t], true);
+		sig->terms[t] = s->w[1 + t] * rec_shares_lookup(&s->ev->shares[t], items[t], true);
+		base += sig->terms[t];
 	}
-	return 1.0 + s->artist_max + base;
+	sig->b = 1.0 + s->artist_max + base;
+}
+
+/* the same sum from a signature's precomputed genre terms */
+static double
+cheap_score_sig(const RecSearch *s, const float *v, const SigBound *sig, ArrayType *artists)
+{
+	double		score = 0.0;
+
+	score += s->w[0] * rec_cosine_to_unit(s->ev->unit_profile, v, s->ev->dim);
+	for (int t = 0; t < 3; t++)
+		if (sig->has_term[t])
+			score += sig->terms[t];
+	if (s->w[4] != 0.0)
+		score += s->w[4] * rec_shares_lookup(&s->ev->shares[3], artists, false);
+	return score;
 }
 
 static bool
@@ -745,71 +799,98 @@ groups_pass(const RecSearch *s, ArrayType *groups)
 	return rec_shares_overlap(&s->ev->shares[2], groups);
 }
 
+/* the first element of a text[] as a C string, NULL when empty */
+static char *
+first_item(ArrayType *arr)
+{
+	Datum		d;
+	bool		isnull;
+
+	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] < 1)
+		return NULL;
+	d = array_get_element(PointerGetDatum(arr), 1, &ARR_LBOUND(arr)[0], -1, -1, false, TYPALIGN_INT, &isnull);
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+static RecCand *
+new_candidate(RecSearch *s)
+{
+	if (s->cands.n == s->cands.cap)
+	{
+		s->cands.cap = Max(256, s->cands.cap * 2);
+		s->cands.c = s->cands.c ? repalloc_huge(s->cands.c, sizeof(RecCand) * s->cands.cap)
+			: MemoryContextAllocHuge(s->cxt, sizeof(RecCand) * s->cands.cap);
+	}
+	return &s->cands.c[s->cands.n++];
+}
+
 /*
  * Read the rows of one fetch (SPI_tuptable) into the candidates, scoring
  * each; skip members, tracks of another source, tracks the group filter
  * drops, and (skip_hi) the tracks of the artists read apart.
+ * sigs != NULL: the rows are (signature's position in sigs, track_id,
+ * artist_ids, v, in_library), the genre terms the signature's; else the rows
+ * are POOL_COLUMNS.
  */
 static void
-take_rows(RecSearch *s, bool skip_hi)
+take_rows(RecSearch *s, bool skip_hi, const SigBound *sigs)
 {
 	SPITupleTable *tt = SPI_tuptable;
 	TupleDesc	td = tt->tupdesc;
+	int			off = sigs ? 1 : 0;	/* column offset of track_id - 1 */
+	int			c_v = sigs ? 4 : 6;
+	int			c_lib = sigs ? 5 : 7;
 	MemoryContext old;
 
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		HeapTuple	tup = tt->vals[r];
 		bool		isnull;
-		bool		gnull;
 		text	   *id;
 		ArrayType  *artists;
-		ArrayType  *genres;
-		ArrayType  *groups;
 		FeatureVector *v;
 		RecCand    *c;
-		Datum		gd;
+		double		cheap;
 
 		if ((r & 255) == 0)
 			CHECK_FOR_INTERRUPTS();
-		id = DatumGetTextPP(SPI_getbinval(tup, td, 1, &isnull));
+		id = DatumGetTextPP(SPI_getbinval(tup, td, off + 1, &isnull));
 		if (rec_shares_find(&s->ev->member_set, VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id)))
 			continue;
 		if (s->a->source >= 0 &&
-			DatumGetBool(SPI_getbinval(tup, td, 7, &isnull)) != (s->a->source == 1))
+			DatumGetBool(SPI_getbinval(tup, td, c_lib, &isnull)) != (s->a->source == 1))
 			continue;
-		artists = DatumGetArrayTypeP(SPI_getbinval(tup, td, 2, &isnull));
+		artists = DatumGetArrayTypeP(SPI_getbinval(tup, td, off + 2, &isnull));
 		if (skip_hi && rec_shares_overlap(&s->a_hi, artists))
 			continue;
-		groups = DatumGetArrayTypeP(SPI_getbinval(tup, td, 5, &isnull));
-		if (!groups_pass(s, groups))
-			continue;
-		gd = SPI_getbinval(tup, td, 3, &gnull);
-		genres = gnull ? NULL : DatumGetArrayTypeP(gd);
-		v = DatumGetFeatureVector(SPI_getbinval(tup, td, 6, &isnull));
+		v = DatumGetFeatureVector(SPI_getbinval(tup, td, c_v, &isnull));
 		CheckFeatureVectorDims(s->ev->dim, v->dim);
+		if (sigs)
+		{
+			int64		i = DatumGetInt64(SPI_getbinval(tup, td, 1, &isnull));
+
+			cheap = cheap_score_sig(s, v->x, &sigs[i - 1], artists);
+		}
+		else
+		{
+			ArrayType  *groups = DatumGetArrayTypeP(SPI_getbinval(tup, td, 5, &isnull));
+			Datum		gd;
+			bool		gnull;
+
+			if (!groups_pass(s, groups))
+				continue;
+			gd = SPI_getbinval(tup, td, 3, &gnull);
+			cheap = cheap_score(s, v->x, gnull ? NULL : DatumGetArrayTypeP(gd),
+								DatumGetArrayTypeP(SPI_getbinval(tup, td, 4, &isnull)), groups, artists);
+		}
 
 		old = MemoryContextSwitchTo(s->cxt);
-		if (s->cands.n == s->cands.cap)
-		{
-			s->cands.cap = Max(256, s->cands.cap * 2);
-			s->cands.c = s->cands.c ? repalloc_huge(s->cands.c, sizeof(RecCand) * s->cands.cap)
-				: palloc_extended(sizeof(RecCand) * s->cands.cap, MCXT_ALLOC_HUGE);
-		}
-		c = &s->cands.c[s->cands.n++];
+		c = new_candidate(s);
 		c->id = text_to_cstring(id);
-		c->artist = NULL;
-		if (ArrayGetNItems(ARR_NDIM(artists), ARR_DIMS(artists)) > 0)
-		{
-			char	  **items;
-
-			if (text_items(PointerGetDatum(artists), &items) > 0)
-				c->artist = items[0];
-		}
+		c->artist = first_item(artists);
 		c->v = palloc(sizeof(float) * s->ev->dim);
 		memcpy(c->v, v->x, sizeof(float) * s->ev->dim);
-		c->cheap = cheap_score(s, v->x, genres,
-							   DatumGetArrayTypeP(SPI_getbinval(tup, td, 4, &isnull)), groups, artists);
+		c->cheap = cheap;
 		c->scored = false;
 		MemoryContextSwitchTo(old);
 	}
@@ -905,13 +986,6 @@ step_pick(RecSearch *s, int m)
 	pfree(used);
 }
 
-typedef struct SigBound
-{
-	uint64		row;
-	double		b;
-	int64		tracks;
-	ArrayType  *genres;
-} SigBound;
 
 static int
 sig_bound_cmp(const void *a, const void *b)
@@ -959,7 +1033,9 @@ step_search(RecSearch *s)
 {
 	const RecArgs *a = s->a;
 	const RecEvidence *ev = s->ev;
-	int64		cover = 8 * Max(16 * a->n, 256);
+	int64		cover = REC_FIRST_COVER * Max(16 * a->n, 256);
+	int			sigs_read = 0;	/* signatures whose tracks are among the candidates */
+	bool		hi_read = false;	/* and the a_hi artists' tracks */
 	bool		exhaustive;
 	bool		full_next = false;
 	double		other_max;
@@ -1037,10 +1113,9 @@ step_search(RecSearch *s)
 
 			if (!groups_pass(s, groups))
 				continue;
-			sb[n_sb].row = r;
 			sb[n_sb].genres = genres;
 			sb[n_sb].tracks = DatumGetInt64(SPI_getbinval(tup, td, 4, &isnull));
-			sb[n_sb].b = signature_bound(s, genres, families, groups);
+			signature_bound(s, &sb[n_sb], genres, families, groups);
 			n_sb++;
 		}
 		qsort(sb, n_sb, sizeof(SigBound), sig_bound_cmp);
@@ -1053,7 +1128,6 @@ step_search(RecSearch *s)
 		int64		m;
 
 		CHECK_FOR_INTERRUPTS();
-		s->cands.n = 0;
 		if (!exhaustive && !full_next && ev->n_genres > 0)
 		{
 			int64		cum = 0;
@@ -1076,36 +1150,47 @@ step_search(RecSearch *s)
 			/* every signature is in: if this round is not enough, the next reads everything */
 			full_next = !has_bound;
 			bound = Max(has_bound ? bound : 0, 1.0 + other_max);
-			if (has_t)
+			if (has_t && n_in > sigs_read)
 			{
-				/* the round's signatures, their genres end to end */
+				/*
+				 * the signatures new in this round (rounds grow: the earlier
+				 * ones' tracks are candidates already), genres end to end
+				 */
 				int			total = 0;
 				Datum	   *flat;
 				Datum	   *offs = palloc(sizeof(Datum) * n_in);
 				Datum	   *lens = palloc(sizeof(Datum) * n_in);
 				Datum		args[3];
 				int			k = 0;
+				int			n_new = n_in - sigs_read;
 
-				for (int i = 0; i < n_in; i++)
+				for (int i = sigs_read; i < n_in; i++)
 					total += ArrayGetNItems(ARR_NDIM(sb[i].genres), ARR_DIMS(sb[i].genres));
 				flat = palloc(sizeof(Datum) * Max(total, 1));
-				for (int i = 0; i < n_in; i++)
+				for (int i = sigs_read; i < n_in; i++)
 				{
 					Datum	   *d;
 					bool	   *nl;
 					int			ni;
 
 					deconstruct_array(sb[i].genres, TEXTOID, -1, false, TYPALIGN_INT, &d, &nl, &ni);
-					offs[i] = Int32GetDatum(k);
-					lens[i] = Int32GetDatum(ni);
+					offs[i - sigs_read] = Int32GetDatum(k);
+					lens[i - sigs_read] = Int32GetDatum(ni);
 					memcpy(flat + k, d, sizeof(Datum) * ni);
 					k += ni;
 				}
 				args[0] = PointerGetDatum(construct_array(flat, total, TEXTOID, -1, false, TYPALIGN_INT));
-				args[1] = PointerGetDatum(construct_array(offs, n_in, INT4OID, 4, true, TYPALIGN_INT));
-				args[2] = PointerGetDatum(construct_array(lens, n_in, INT4OID, 4, true, TYPALIGN_INT));
+				args[1] = PointerGetDatum(construct_array(offs, n_new, INT4OID, 4, true, TYPALIGN_INT));
+				args[2] = PointerGetDatum(construct_array(lens, n_new, INT4OID, 4, true, TYPALIGN_INT));
 				run(Q_SIGNATURE_TRACKS, a->schema, args, NULL);
-				take_rows(s, true);
+				take_rows(s, true, sb + sigs_read);
+				sigs_read = n_in;
+			}
+			if (has_t && !hi_read)
+			{
+				Datum		args[1];
+
+				hi_read = true;
 				if (s->a_hi.n > 0)
 				{
 					char	  **hi = palloc(sizeof(char *) * s->a_hi.n);
@@ -1114,18 +1199,24 @@ step_search(RecSearch *s)
 						hi[i] = s->a_hi.entries[i].key;
 					args[0] = PointerGetDatum(text_array(hi, s->a_hi.n));
 					run(Q_ARTIST_TRACKS, a->schema, args, NULL);
-					take_rows(s, false);
+					take_rows(s, false, NULL);
 				}
 			}
 		}
 		if (!has_t)
 		{
+			/* the last round: the whole pool, afresh */
+			s->cands.n = 0;
 			run(Q_ALL_TRACKS, a->schema, NULL, NULL);
-			take_rows(s, false);
+			take_rows(s, false, NULL);
 		}
 		qsort(s->cands.c, s->cands.n, sizeof(RecCand), by_cheap);
 
-		m = 4 * Max(16 * a->n, 256);
+		/*
+		 * (a few times n at first: the nearest-members part is most of the
+		 * scoring, and the check below tells when more are needed)
+		 */
+		m = Max(4 * a->n, 64);
 		for (;;)
 		{
 			int			mm = (int) Min(m, (int64) s->cands.n);
