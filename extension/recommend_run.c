@@ -93,7 +93,7 @@ typedef struct QueryDef
 {
 	const char *sql;			/* %s = the extension's schema, quoted */
 	int			nargs;
-	Oid			argtypes[3];
+	Oid			argtypes[4];
 } QueryDef;
 
 static const QueryDef query_defs[Q_COUNT] = {
@@ -127,14 +127,17 @@ static const QueryDef query_defs[Q_COUNT] = {
 		" CROSS JOIN LATERAL (SELECT p.track_id, p.artist_ids, p.v, p.in_library FROM listen_wiseer.recommend_pool p"
 		"   WHERE p.genres OPERATOR(pg_catalog.=)"
 		"         (($1::pg_catalog.text[])[s.o OPERATOR(pg_catalog.+) 1 : s.o OPERATOR(pg_catalog.+) s.l]"
-		"          COLLATE pg_catalog.\"C\") OFFSET 0) p",
-	3, {TEXTARRAYOID, INT4ARRAYOID, INT4ARRAYOID}},
+		"          COLLATE pg_catalog.\"C\")"
+		"     AND ($4::pg_catalog.bool IS NULL OR p.in_library = $4) OFFSET 0) p",
+	4, {TEXTARRAYOID, INT4ARRAYOID, INT4ARRAYOID, BOOLOID}},
 	[Q_ARTIST_TRACKS] = {"SELECT DISTINCT ON (p.track_id) " POOL_COLUMNS
 		" FROM pg_catalog.unnest($1::pg_catalog.text[]) AS a(id)"
 		" CROSS JOIN LATERAL (SELECT p.* FROM listen_wiseer.recommend_pool p"
-		"                      WHERE p.artist_ids OPERATOR(pg_catalog.@>) ARRAY[a.id] OFFSET 0) p"
-	" ORDER BY p.track_id", 1, {TEXTARRAYOID}},
-	[Q_ALL_TRACKS] = {"SELECT " POOL_COLUMNS " FROM listen_wiseer.recommend_pool p", 0, {0}},
+		"                      WHERE p.artist_ids OPERATOR(pg_catalog.@>) ARRAY[a.id]"
+		"                        AND ($2::pg_catalog.bool IS NULL OR p.in_library = $2) OFFSET 0) p"
+	" ORDER BY p.track_id", 2, {TEXTARRAYOID, BOOLOID}},
+	[Q_ALL_TRACKS] = {"SELECT " POOL_COLUMNS " FROM listen_wiseer.recommend_pool p"
+		" WHERE $1::pg_catalog.bool IS NULL OR p.in_library = $1", 1, {BOOLOID}},
 	[Q_TRACKS] = {"SELECT t.track_id, t.name, t.in_library, t.catalog, p.genres, p.families"
 		" FROM (SELECT DISTINCT u.id FROM pg_catalog.unnest($1::pg_catalog.text[]) AS u(id)) u"
 		" CROSS JOIN LATERAL (SELECT t.* FROM listen_wiseer.tracks t WHERE t.track_id = u.id OFFSET 0) t"
@@ -1114,7 +1117,12 @@ step_search(RecSearch *s)
 			if (!groups_pass(s, groups))
 				continue;
 			sb[n_sb].genres = genres;
+			/* the tracks of the source asked for: what a round reads */
 			sb[n_sb].tracks = DatumGetInt64(SPI_getbinval(tup, td, 4, &isnull));
+			if (a->source == 1)
+				sb[n_sb].tracks = DatumGetInt64(SPI_getbinval(tup, td, 5, &isnull));
+			else if (a->source == 0)
+				sb[n_sb].tracks -= DatumGetInt64(SPI_getbinval(tup, td, 5, &isnull));
 			signature_bound(s, &sb[n_sb], genres, families, groups);
 			n_sb++;
 		}
@@ -1160,7 +1168,8 @@ step_search(RecSearch *s)
 				Datum	   *flat;
 				Datum	   *offs = palloc(sizeof(Datum) * n_in);
 				Datum	   *lens = palloc(sizeof(Datum) * n_in);
-				Datum		args[3];
+				Datum		args[4];
+				char		nulls[4] = {' ', ' ', ' ', a->source < 0 ? 'n' : ' '};
 				int			k = 0;
 				int			n_new = n_in - sigs_read;
 
@@ -1182,13 +1191,15 @@ step_search(RecSearch *s)
 				args[0] = PointerGetDatum(construct_array(flat, total, TEXTOID, -1, false, TYPALIGN_INT));
 				args[1] = PointerGetDatum(construct_array(offs, n_new, INT4OID, 4, true, TYPALIGN_INT));
 				args[2] = PointerGetDatum(construct_array(lens, n_new, INT4OID, 4, true, TYPALIGN_INT));
-				run(Q_SIGNATURE_TRACKS, a->schema, args, NULL);
+				args[3] = BoolGetDatum(a->source == 1);
+				run(Q_SIGNATURE_TRACKS, a->schema, args, nulls);
 				take_rows(s, true, sb + sigs_read);
 				sigs_read = n_in;
 			}
 			if (has_t && !hi_read)
 			{
-				Datum		args[1];
+				Datum		args[2];
+				char		nulls[2] = {' ', a->source < 0 ? 'n' : ' '};
 
 				hi_read = true;
 				if (s->a_hi.n > 0)
@@ -1198,7 +1209,8 @@ step_search(RecSearch *s)
 					for (int i = 0; i < s->a_hi.n; i++)
 						hi[i] = s->a_hi.entries[i].key;
 					args[0] = PointerGetDatum(text_array(hi, s->a_hi.n));
-					run(Q_ARTIST_TRACKS, a->schema, args, NULL);
+					args[1] = BoolGetDatum(a->source == 1);
+					run(Q_ARTIST_TRACKS, a->schema, args, nulls);
 					take_rows(s, false, NULL);
 				}
 			}
@@ -1206,8 +1218,10 @@ step_search(RecSearch *s)
 		if (!has_t)
 		{
 			/* the last round: the whole pool, afresh */
+			Datum		args[1] = {BoolGetDatum(a->source == 1)};
+
 			s->cands.n = 0;
-			run(Q_ALL_TRACKS, a->schema, NULL, NULL);
+			run(Q_ALL_TRACKS, a->schema, args, a->source < 0 ? "n" : " ");
 			take_rows(s, false, NULL);
 		}
 		qsort(s->cands.c, s->cands.n, sizeof(RecCand), by_cheap);

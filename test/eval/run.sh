@@ -6,6 +6,9 @@
 # playlist's members (deterministic: by md5 of playlist and track id; hidden
 # tracks stay in the library as candidates), asks each method for 20 tracks per
 # playlist, and prints recall@20 and NDCG@20 averaged over the playlists.
+# Then (eval_catalog.sql) moves the hidden members found in no other playlist
+# to a catalog among 20,000 distractors and compares recall with the catalog
+# in the candidate pool (source => 'all') and without (source => 'library').
 #
 #   EVAL_DB=name   database to (re)create (default eval)
 #   EVAL_KEEP=1    keep the database afterwards (default: dropped)
@@ -63,3 +66,5 @@ psql -X -q -d "$DB" -v ON_ERROR_STOP=1 \
 	-c "CREATE TABLE public.eval_truth (kind text, id text, theme text, p float8)" \
 	-c "\\copy public.eval_truth FROM '$WORK/truth.tsv'" >/dev/null
 psql -X -q -d "$DB" -v ON_ERROR_STOP=1 -f "$HERE/eval.sql"
+# and with a catalog in the candidate pool (hidden members moved to a catalog)
+psql -X -q -d "$DB" -v ON_ERROR_STOP=1 -f "$HERE/eval_catalog.sql"

@@ -339,4 +339,7 @@ CREATE FUNCTION @extschema@.recommend(
 	               score double precision, similarity double precision, genre_group text, reason text)
 	AS 'MODULE_PATHNAME', 'recommend_run'
 	LANGUAGE C STABLE
-	SET search_path = pg_catalog, pg_temp;
+	SET search_path = pg_catalog, pg_temp
+	-- its statements take milliseconds: compiling them (a large catalog puts
+	-- their estimated cost above jit_above_cost) took up to 100 ms a call
+	SET jit = off;
