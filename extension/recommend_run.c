@@ -79,6 +79,7 @@ enum
 	Q_ARTISTS,
 	Q_SIGNATURES,
 	Q_SIGNATURE_TRACKS,
+	Q_SIGNATURE_LIBRARY_TRACKS,
 	Q_ARTIST_TRACKS,
 	Q_ALL_TRACKS,
 	Q_TRACKS,
@@ -130,6 +131,16 @@ static const QueryDef query_defs[Q_COUNT] = {
 		"          COLLATE pg_catalog.\"C\")"
 		"     AND ($4::pg_catalog.bool IS NULL OR p.in_library = $4) OFFSET 0) p",
 	4, {TEXTARRAYOID, INT4ARRAYOID, INT4ARRAYOID, BOOLOID}},
+	/* the same for source => 'library', through the partial index of library tracks */
+	[Q_SIGNATURE_LIBRARY_TRACKS] = {"SELECT s.i, p.track_id, p.artist_ids, p.v, p.in_library"
+		" FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int4[]), pg_catalog.unnest($3::pg_catalog.int4[]))"
+		"      WITH ORDINALITY AS s(o, l, i)"
+		" CROSS JOIN LATERAL (SELECT p.track_id, p.artist_ids, p.v, p.in_library FROM listen_wiseer.recommend_pool p"
+		"   WHERE p.genres OPERATOR(pg_catalog.=)"
+		"         (($1::pg_catalog.text[])[s.o OPERATOR(pg_catalog.+) 1 : s.o OPERATOR(pg_catalog.+) s.l]"
+		"          COLLATE pg_catalog.\"C\")"
+		"     AND p.in_library OFFSET 0) p",
+	3, {TEXTARRAYOID, INT4ARRAYOID, INT4ARRAYOID}},
 	[Q_ARTIST_TRACKS] = {"SELECT DISTINCT ON (p.track_id) " POOL_COLUMNS
 		" FROM pg_catalog.unnest($1::pg_catalog.text[]) AS a(id)"
 		" CROSS JOIN LATERAL (SELECT p.* FROM listen_wiseer.recommend_pool p"
@@ -1192,7 +1203,7 @@ step_search(RecSearch *s)
 				args[1] = PointerGetDatum(construct_array(offs, n_new, INT4OID, 4, true, TYPALIGN_INT));
 				args[2] = PointerGetDatum(construct_array(lens, n_new, INT4OID, 4, true, TYPALIGN_INT));
 				args[3] = BoolGetDatum(a->source == 1);
-				run(Q_SIGNATURE_TRACKS, a->schema, args, nulls);
+				run(a->source == 1 ? Q_SIGNATURE_LIBRARY_TRACKS : Q_SIGNATURE_TRACKS, a->schema, args, nulls);
 				take_rows(s, true, sb + sigs_read);
 				sigs_read = n_in;
 			}

@@ -66,6 +66,9 @@ CREATE TABLE listen_wiseer.recommend_pool (
 );
 CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
 CREATE INDEX recommend_pool_signature_idx ON listen_wiseer.recommend_pool (genres);
+-- 1.1: the library's tracks of a signature, for source => 'library' next to a
+-- large catalog (without it a round read every catalog track of the signature)
+CREATE INDEX recommend_pool_library_signature_idx ON listen_wiseer.recommend_pool (genres) WHERE in_library;
 -- the tracks of the playlist's own artists, read in every round of recommend()
 CREATE INDEX recommend_pool_artists_idx ON listen_wiseer.recommend_pool USING gin (artist_ids);
 
@@ -110,6 +113,7 @@ BEGIN
 		         listen_wiseer.recommend_artist_tracks;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_genres_idx;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_signature_idx;
+		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_library_signature_idx;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_artists_idx;
 	ELSE
 		WITH gone AS (
@@ -207,6 +211,7 @@ BEGIN
 	IF ids IS NULL THEN
 		CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
 		CREATE INDEX recommend_pool_signature_idx ON listen_wiseer.recommend_pool (genres);
+		CREATE INDEX recommend_pool_library_signature_idx ON listen_wiseer.recommend_pool (genres) WHERE in_library;
 		CREATE INDEX recommend_pool_artists_idx ON listen_wiseer.recommend_pool USING gin (artist_ids);
 		INSERT INTO listen_wiseer.recommend_signatures (genres, families, groups, tracks, library_tracks)
 		SELECT p.genres, pg_catalog.min(p.families), pg_catalog.min(p.groups), pg_catalog.count(*),

@@ -144,6 +144,7 @@ UPDATE listen_wiseer.recommend_signatures SET library_tracks = tracks;
 ALTER TABLE listen_wiseer.recommend_artist_tracks
 	ADD COLUMN library_tracks bigint NOT NULL DEFAULT 0 CHECK (library_tracks >= 0);
 UPDATE listen_wiseer.recommend_artist_tracks SET library_tracks = tracks;
+CREATE INDEX recommend_pool_library_signature_idx ON listen_wiseer.recommend_pool (genres) WHERE in_library;
 
 CREATE OR REPLACE FUNCTION listen_wiseer.recommend_pool_sync(ids text[]) RETURNS bigint
 	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -158,6 +159,7 @@ BEGIN
 		         listen_wiseer.recommend_artist_tracks;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_genres_idx;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_signature_idx;
+		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_library_signature_idx;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_artists_idx;
 	ELSE
 		WITH gone AS (
@@ -255,6 +257,7 @@ BEGIN
 	IF ids IS NULL THEN
 		CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
 		CREATE INDEX recommend_pool_signature_idx ON listen_wiseer.recommend_pool (genres);
+		CREATE INDEX recommend_pool_library_signature_idx ON listen_wiseer.recommend_pool (genres) WHERE in_library;
 		CREATE INDEX recommend_pool_artists_idx ON listen_wiseer.recommend_pool USING gin (artist_ids);
 		INSERT INTO listen_wiseer.recommend_signatures (genres, families, groups, tracks, library_tracks)
 		SELECT p.genres, pg_catalog.min(p.families), pg_catalog.min(p.groups), pg_catalog.count(*),
