@@ -63,6 +63,12 @@ PG_FUNCTION_INFO_V1(recommend_run);
  */
 #define REC_FIRST_COVER 2
 
+/*
+ * The members' artists read apart (a_hi): those of highest affinity holding
+ * at most REC_HI_COVER x max(16n, 256) other tracks between them.
+ */
+#define REC_HI_COVER 2
+
 /* 1e-9: the bounds and the scores add the same terms in other orders */
 #define REC_SLACK 1e-9
 
@@ -1075,7 +1081,7 @@ step_search(RecSearch *s)
 		int			n_hi = 0;
 		int			n_idx = 0;
 		double		cum = 0;
-		double		limit = 4.0 * Max(16 * a->n, 256);
+		double		limit = REC_HI_COVER * Max(16 * a->n, 256);
 		double		amax = 0;
 
 		for (int k = 0; k < ev->n_artists; k++)

@@ -45,3 +45,23 @@ for f in recommend recommend_plpgsql; do
 done
 
 psql -X -q -v ON_ERROR_STOP=1 -v first="$WORK/first.tsv" -f "$HERE/recommend_demo.sql"
+
+# CPU time of the backend (from /proc, the server is local) for the LATERAL
+# query, as the machine may be shared: wall-clock times above include waiting.
+cpu_ms() {
+	local sql=$1 pid t0 t1 x
+	coproc P { psql -X -q -At 2>&1; }
+	echo "SELECT pg_backend_pid();" >&"${P[1]}"
+	read -r -u "${P[0]}" pid
+	echo "$sql;" >&"${P[1]}"; read -r -u "${P[0]}" x	# warm-up
+	[ -r "/proc/$pid/stat" ] || { echo "\\q" >&"${P[1]}"; wait "$P_PID" 2>/dev/null; echo "n/a"; return; }
+	t0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	for _ in 1 2 3 4 5; do echo "$sql;" >&"${P[1]}"; read -r -u "${P[0]}" x; done
+	t1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	echo "\\q" >&"${P[1]}"; wait "$P_PID" 2>/dev/null || true
+	echo $(( (t1 - t0) * 1000 / $(getconf CLK_TCK) / 5 ))
+}
+c=$(cpu_ms "SELECT count(*) FROM listen_wiseer.playlists pl CROSS JOIN LATERAL recommend(pl.playlist_id, 20) r")
+p=$(cpu_ms "SELECT count(*) FROM listen_wiseer.playlists pl CROSS JOIN LATERAL recommend_plpgsql(pl.playlist_id, 20) r")
+echo "every playlist in one LATERAL query, backend CPU ms (mean of 5): recommend() $c, recommend_plpgsql() $p"
+[ "$c" != n/a ] && [ "$c" -gt 0 ] && echo "  ratio PL/pgSQL / C: $(awk -v p="$p" -v c="$c" 'BEGIN { printf "%.1f", p / c }')"
