@@ -120,8 +120,12 @@ static const QueryDef query_defs[Q_COUNT] = {
 	1, {TEXTARRAYOID}},
 	[Q_SIGNATURES] = {"SELECT s.genres, s.families, s.groups, s.tracks, s.library_tracks"
 		" FROM listen_wiseer.recommend_signatures s"
-		/* (the helper keeps $1 sorted across rows: && took it apart again on every row) */
-		" WHERE listen_wiseer.recommend_overlaps(s.genres, $1)",
+		/*
+		 * (&& finds them through the GIN index; the helper, which keeps $1
+		 * sorted across rows, rechecks them: && takes $1 apart again on every row)
+		 */
+		" WHERE s.genres OPERATOR(pg_catalog.&&) ($1::pg_catalog.text[] COLLATE pg_catalog.\"C\")"
+		"   AND listen_wiseer.recommend_overlaps(s.genres, $1)",
 	1, {TEXTARRAYOID}},
 
 	/*
