@@ -41,6 +41,8 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
+#include "utils/syscache.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
@@ -1527,6 +1529,27 @@ step_explain(const RecSearch *s, MemoryContext outcxt)
 /* recommend()                                                               */
 /* ------------------------------------------------------------------------ */
 
+/* listen_wiseer.recommend_weights(), as last read in this session */
+static struct
+{
+	bool		valid;
+	bool		callback;		/* weights_stale registered */
+	double		genre,
+				family,
+				group,
+				artist,
+				near,
+				contamination;
+	int32		k_near,
+				min_forest;
+}			weights;
+
+static void
+weights_stale(Datum arg, int cacheid, uint32 hashvalue)
+{
+	weights.valid = false;
+}
+
 static const char *
 clip200(const char *s)
 {
@@ -1587,26 +1610,45 @@ read_arguments(FunctionCallInfo fcinfo, RecArgs *a)
 				 errmsg("playlist must not be null")));
 	a->playlist = text_to_cstring(PG_GETARG_TEXT_PP(0));
 
-	/* the weights, in one place: listen_wiseer.recommend_weights() */
-	run(Q_WEIGHTS, a->schema, NULL, NULL);
+	/*
+	 * The weights, in one place: listen_wiseer.recommend_weights(), an
+	 * IMMUTABLE function, read once per session (and again after any
+	 * function's definition changes: weights_stale)
+	 */
+	if (!weights.valid)
 	{
-		HeapTuple	t = SPI_tuptable->vals[0];
-		TupleDesc	td = SPI_tuptable->tupdesc;
+		HeapTuple	t;
+		TupleDesc	td;
 		bool		isnull;
-		double		near;
 
-		a->w_genre = DatumGetFloat8(SPI_getbinval(t, td, 1, &isnull));
-		a->w_family = DatumGetFloat8(SPI_getbinval(t, td, 2, &isnull));
-		a->w_group = DatumGetFloat8(SPI_getbinval(t, td, 3, &isnull));
-		a->w_artist = DatumGetFloat8(SPI_getbinval(t, td, 4, &isnull));
-		near = DatumGetFloat8(SPI_getbinval(t, td, 5, &isnull));
-		a->k_near = DatumGetInt32(SPI_getbinval(t, td, 6, &isnull));
-		a->contamination = DatumGetFloat8(SPI_getbinval(t, td, 7, &isnull));
-		a->min_forest = DatumGetInt32(SPI_getbinval(t, td, 8, &isnull));
-		a->w_near = strcmp(method, "cosine") == 0 ? near : strcmp(method, "centroid") == 0 ? 0.0 : 1.0;
-		if (a->k_near < 1 || a->k_near > REC_MAX_NEIGHBOURS)
+		if (!weights.callback)
+		{
+			CacheRegisterSyscacheCallback(PROCOID, weights_stale, (Datum) 0);
+			weights.callback = true;
+		}
+		run(Q_WEIGHTS, a->schema, NULL, NULL);
+		t = SPI_tuptable->vals[0];
+		td = SPI_tuptable->tupdesc;
+		weights.genre = DatumGetFloat8(SPI_getbinval(t, td, 1, &isnull));
+		weights.family = DatumGetFloat8(SPI_getbinval(t, td, 2, &isnull));
+		weights.group = DatumGetFloat8(SPI_getbinval(t, td, 3, &isnull));
+		weights.artist = DatumGetFloat8(SPI_getbinval(t, td, 4, &isnull));
+		weights.near = DatumGetFloat8(SPI_getbinval(t, td, 5, &isnull));
+		weights.k_near = DatumGetInt32(SPI_getbinval(t, td, 6, &isnull));
+		weights.contamination = DatumGetFloat8(SPI_getbinval(t, td, 7, &isnull));
+		weights.min_forest = DatumGetInt32(SPI_getbinval(t, td, 8, &isnull));
+		if (weights.k_near < 1 || weights.k_near > REC_MAX_NEIGHBOURS)
 			elog(ERROR, "recommend: k_near must be between 1 and %d", REC_MAX_NEIGHBOURS);
+		weights.valid = true;
 	}
+	a->w_genre = weights.genre;
+	a->w_family = weights.family;
+	a->w_group = weights.group;
+	a->w_artist = weights.artist;
+	a->k_near = weights.k_near;
+	a->contamination = weights.contamination;
+	a->min_forest = weights.min_forest;
+	a->w_near = strcmp(method, "cosine") == 0 ? weights.near : strcmp(method, "centroid") == 0 ? 0.0 : 1.0;
 }
 
 static double
