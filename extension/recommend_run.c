@@ -90,6 +90,7 @@ enum
 	Q_SIGNATURE_LIBRARY_TRACKS,
 	Q_ARTIST_TRACKS,
 	Q_ALL_TRACKS,
+	Q_REST_TRACKS,
 	Q_TRACKS,
 	Q_CREDITS,
 	Q_FEATURE_NAMES,
@@ -159,6 +160,10 @@ static const QueryDef query_defs[Q_COUNT] = {
 		"                      WHERE p.artist_ids OPERATOR(pg_catalog.@>) ARRAY[a.id]"
 		"                        AND ($2::pg_catalog.bool IS NULL OR p.in_library = $2) OFFSET 0) p"
 	" ORDER BY p.track_id", 2, {TEXTARRAYOID, BOOLOID}},
+	/* the tracks sharing no genre with the playlist ($1: its genres) */
+	[Q_REST_TRACKS] = {"SELECT " POOL_COLUMNS " FROM listen_wiseer.recommend_pool p"
+		" WHERE (p.genres IS NULL OR NOT listen_wiseer.recommend_overlaps(p.genres, $1))"
+		"   AND ($2::pg_catalog.bool IS NULL OR p.in_library = $2)", 2, {TEXTARRAYOID, BOOLOID}},
 	[Q_ALL_TRACKS] = {"SELECT " POOL_COLUMNS " FROM listen_wiseer.recommend_pool p"
 		" WHERE $1::pg_catalog.bool IS NULL OR p.in_library = $1", 1, {BOOLOID}},
 	[Q_TRACKS] = {"SELECT t.track_id, t.name, t.in_library, t.catalog, p.genres, p.families"
@@ -1238,7 +1243,22 @@ step_search(RecSearch *s)
 				}
 			}
 		}
-		if (!has_t)
+		if (!has_t && sigs_read == n_sb && n_sb > 0 && hi_read)
+		{
+			/*
+			 * The last round after every signature sharing a genre was read
+			 * (and the top artists' tracks): only the tracks sharing no genre
+			 * with the playlist are left (those of a signature the group
+			 * filter dropped would be dropped again).
+			 */
+			Datum		args[2] = {PointerGetDatum(text_array(ev->genre_keys, ev->n_genres)),
+			BoolGetDatum(a->source == 1)};
+			char		nulls[2] = {' ', a->source < 0 ? 'n' : ' '};
+
+			run(Q_REST_TRACKS, a->schema, args, nulls);
+			take_rows(s, true, NULL);
+		}
+		else if (!has_t)
 		{
 			/* the last round: the whole pool, afresh */
 			Datum		args[1] = {BoolGetDatum(a->source == 1)};
