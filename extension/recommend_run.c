@@ -766,6 +766,7 @@ typedef struct SigBound
 	bool		has_term[3];
 	int64		tracks;
 	ArrayType  *genres;
+	int			order;			/* position in the fetch, for ties */
 } SigBound;
 
 /* The score without the nearest-members part, as recommend_base_score() computes it. */
@@ -1023,24 +1024,11 @@ sig_bound_cmp(const void *a, const void *b)
 {
 	const SigBound *x = a;
 	const SigBound *y = b;
-	int			na,
-				nb;
-	char	  **ia,
-			  **ib;
 
 	if (x->b != y->b)
 		return x->b > y->b ? -1 : 1;
-	/* ties (rare; they change only which round reads a signature): by genres */
-	na = text_items(PointerGetDatum(x->genres), &ia);
-	nb = text_items(PointerGetDatum(y->genres), &ib);
-	for (int i = 0; i < Min(na, nb); i++)
-	{
-		int			c = strcmp(ia[i], ib[i]);
-
-		if (c != 0)
-			return c;
-	}
-	return na < nb ? -1 : na > nb;
+	/* ties change only which round reads a signature, never the answer */
+	return (x->order > y->order) - (x->order < y->order);
 }
 
 /*
@@ -1145,6 +1133,7 @@ step_search(RecSearch *s)
 			if (!groups_pass(s, groups))
 				continue;
 			sb[n_sb].genres = genres;
+			sb[n_sb].order = n_sb;
 			/* the tracks of the source asked for: what a round reads */
 			sb[n_sb].tracks = DatumGetInt64(SPI_getbinval(tup, td, 4, &isnull));
 			if (a->source == 1)
