@@ -456,15 +456,22 @@ typedef struct MemberOrder
 	const char *id;
 } MemberOrder;
 
+/* the order of every ranking here: score descending, then id (bytes) ascending */
+static int
+score_then_id(double sx, const char *x, double sy, const char *y)
+{
+	if (sx != sy)
+		return sx > sy ? -1 : 1;
+	return strcmp(x, y);
+}
+
 static int
 member_order_cmp(const void *a, const void *b)
 {
 	const MemberOrder *x = a;
 	const MemberOrder *y = b;
 
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return strcmp(x->id, y->id);
+	return score_then_id(x->score, x->id, y->score, y->id);
 }
 
 /*
@@ -935,9 +942,7 @@ by_cheap(const void *a, const void *b)
 	const RecCand *x = a;
 	const RecCand *y = b;
 
-	if (x->cheap != y->cheap)
-		return x->cheap > y->cheap ? -1 : 1;
-	return strcmp(x->id, y->id);
+	return score_then_id(x->cheap, x->id, y->cheap, y->id);
 }
 
 static int
@@ -946,9 +951,7 @@ by_total(const void *a, const void *b)
 	const RecCand *x = *(RecCand *const *) a;
 	const RecCand *y = *(RecCand *const *) b;
 
-	if (x->total != y->total)
-		return x->total > y->total ? -1 : 1;
-	return strcmp(x->id, y->id);
+	return score_then_id(x->total, x->id, y->total, y->id);
 }
 
 /*

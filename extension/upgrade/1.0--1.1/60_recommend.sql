@@ -39,20 +39,11 @@ BEGIN
 	             pg_catalog.stddev_pop(valence), pg_catalog.stddev_pop(tempo)]::double precision[] AS sd
 	  INTO st
 	  FROM listen_wiseer.audio_features f
-	  JOIN listen_wiseer.tracks t ON t.track_id = f.track_id AND t.in_library;
-	IF st.n = 0 THEN
-		-- no library features (a catalog alone): standardize over everything
-		SELECT pg_catalog.count(*) AS n,
-		       ARRAY[pg_catalog.avg(danceability), pg_catalog.avg(energy), pg_catalog.avg(loudness),
-		             pg_catalog.avg(speechiness), pg_catalog.avg(acousticness), pg_catalog.avg(instrumentalness),
-		             pg_catalog.avg(liveness), pg_catalog.avg(valence), pg_catalog.avg(tempo)]::double precision[] AS mean,
-		       ARRAY[pg_catalog.stddev_pop(danceability), pg_catalog.stddev_pop(energy), pg_catalog.stddev_pop(loudness),
-		             pg_catalog.stddev_pop(speechiness), pg_catalog.stddev_pop(acousticness),
-		             pg_catalog.stddev_pop(instrumentalness), pg_catalog.stddev_pop(liveness),
-		             pg_catalog.stddev_pop(valence), pg_catalog.stddev_pop(tempo)]::double precision[] AS sd
-		  INTO st
-		  FROM listen_wiseer.audio_features;
-	END IF;
+	  JOIN listen_wiseer.tracks t ON t.track_id = f.track_id
+	 -- the library's; everyone's when the library has no features (a catalog alone)
+	 WHERE t.in_library
+	    OR NOT EXISTS (SELECT FROM listen_wiseer.audio_features lf
+	                     JOIN listen_wiseer.tracks lt ON lt.track_id = lf.track_id AND lt.in_library);
 
 	SELECT s.catalog_mean, s.catalog_scale INTO old FROM listen_wiseer.feature_stats s;
 	DELETE FROM listen_wiseer.feature_stats;
