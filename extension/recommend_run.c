@@ -1040,9 +1040,11 @@ sig_bound_cmp(const void *a, const void *b)
  *   only: each signature sharing a genre with the playlist gets an upper
  *   bound, 1 (the most the two similarity terms add) + its genre terms + the
  *   largest artist term.  A round reads the tracks of the signatures above a
- *   threshold (at first those holding 8 max(16n, 256) tracks, then four times
- *   as many), and is enough when its n-th pick beats the best any candidate
- *   left out can reach; the last round reads the whole pool.
+ *   threshold (at first those holding REC_FIRST_COVER x max(16n, 256) tracks,
+ *   then four times as many; a round reads only the signatures new to it),
+ *   and is enough when its n-th pick beats the best any candidate left out
+ *   can reach.  The last round adds the tracks sharing no genre with the
+ *   playlist (or reads the whole pool when there were no signature rounds).
  * - The tracks of the members' most affine artists (a_hi) are in every round;
  *   any other track's artist term is at most artist_max.
  * - Within a round the cheap part of the score bounds the total (the nearest-
@@ -1073,8 +1075,8 @@ step_search(RecSearch *s)
 	s->w[4] = a->w_artist;
 
 	/*
-	 * a_hi: the artists of highest affinity holding at most 4 max(16n, 256)
-	 * other tracks between them; artist_max: the largest affinity left out.
+	 * a_hi: the artists of highest affinity holding at most REC_HI_COVER x
+	 * max(16n, 256) other tracks between them; artist_max: the largest affinity left out.
 	 * An artist with no track outside the members has no candidate.
 	 */
 	{
