@@ -156,8 +156,14 @@ BEGIN
 	  WHERE tv.v::real[] IS DISTINCT FROM EXCLUDED.v::real[];
 	GET DIAGNOSTICS written = ROW_COUNT;
 	-- ... and the catalog's: all of them when their statistics changed, else
-	-- only those without a vector yet
+	-- only those without a vector yet, if any (track_vectors references
+	-- audio_features, so equal counts mean every track has its vector: two
+	-- counts cost far less than the anti-join over a large catalog)
 	IF c_mean IS NOT DISTINCT FROM old.catalog_mean AND c_scale IS NOT DISTINCT FROM old.catalog_scale THEN
+		IF (SELECT pg_catalog.count(*) FROM listen_wiseer.track_vectors)
+		   >= (SELECT pg_catalog.count(*) FROM listen_wiseer.audio_features) THEN
+			RETURN written;
+		END IF;
 		INSERT INTO listen_wiseer.track_vectors AS tv (track_id, v)
 		SELECT f.track_id, @extschema@.standardize(listen_wiseer.raw_features(f), c_mean, c_scale)
 		  FROM listen_wiseer.audio_features f

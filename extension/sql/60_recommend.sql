@@ -270,8 +270,11 @@ BEGIN
 	-- A statement touching a large part of the library (a bulk load, or
 	-- refresh_vectors() after the statistics moved): one rebuild is cheaper.
 	IF TG_OP <> 'DELETE' THEN
+		-- (the pool's size as last analyzed: counting it cost more than the
+		-- statement beside a large catalog)
 		IF (SELECT pg_catalog.count(*) FROM new_rows) >
-		   GREATEST(10000, (SELECT pg_catalog.count(*) FROM listen_wiseer.recommend_pool) / 4) THEN
+		   GREATEST(10000, (SELECT c.reltuples FROM pg_catalog.pg_class c
+		                     WHERE c.oid = 'listen_wiseer.recommend_pool'::pg_catalog.regclass) / 4) THEN
 			PERFORM listen_wiseer.recommend_pool_sync(NULL);
 			RETURN NULL;
 		END IF;

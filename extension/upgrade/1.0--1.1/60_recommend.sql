@@ -91,8 +91,14 @@ BEGIN
 	  WHERE tv.v::real[] IS DISTINCT FROM EXCLUDED.v::real[];
 	GET DIAGNOSTICS written = ROW_COUNT;
 	-- ... and the catalog's: all of them when their statistics changed, else
-	-- only those without a vector yet
+	-- only those without a vector yet, if any (track_vectors references
+	-- audio_features, so equal counts mean every track has its vector: two
+	-- counts cost far less than the anti-join over a large catalog)
 	IF c_mean IS NOT DISTINCT FROM old.catalog_mean AND c_scale IS NOT DISTINCT FROM old.catalog_scale THEN
+		IF (SELECT pg_catalog.count(*) FROM listen_wiseer.track_vectors)
+		   >= (SELECT pg_catalog.count(*) FROM listen_wiseer.audio_features) THEN
+			RETURN written;
+		END IF;
 		INSERT INTO listen_wiseer.track_vectors AS tv (track_id, v)
 		SELECT f.track_id, @extschema@.standardize(listen_wiseer.raw_features(f), c_mean, c_scale)
 		  FROM listen_wiseer.audio_features f
@@ -284,6 +290,39 @@ BEGIN
 		                                      library_tracks = t.library_tracks + EXCLUDED.library_tracks;
 	END IF;
 	RETURN written;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION listen_wiseer.recommend_pool_vectors_changed() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- A statement touching a large part of the library (a bulk load, or
+	-- refresh_vectors() after the statistics moved): one rebuild is cheaper.
+	IF TG_OP <> 'DELETE' THEN
+		-- (the pool's size as last analyzed: counting it cost more than the
+		-- statement beside a large catalog)
+		IF (SELECT pg_catalog.count(*) FROM new_rows) >
+		   GREATEST(10000, (SELECT c.reltuples FROM pg_catalog.pg_class c
+		                     WHERE c.oid = 'listen_wiseer.recommend_pool'::pg_catalog.regclass) / 4) THEN
+			PERFORM listen_wiseer.recommend_pool_sync(NULL);
+			RETURN NULL;
+		END IF;
+	END IF;
+	IF TG_OP = 'UPDATE' THEN
+		-- refresh_vectors() rewrites vectors: copy them, the genres did not change.
+		UPDATE listen_wiseer.recommend_pool p SET v = n.v
+		  FROM new_rows n WHERE p.track_id = n.track_id;
+		PERFORM listen_wiseer.recommend_pool_sync(ARRAY(
+			SELECT n.track_id FROM new_rows n
+			 WHERE NOT EXISTS (SELECT FROM listen_wiseer.recommend_pool p WHERE p.track_id = n.track_id)));
+	ELSIF TG_OP = 'INSERT' THEN
+		PERFORM listen_wiseer.recommend_pool_sync(ARRAY(SELECT n.track_id FROM new_rows n));
+	ELSE
+		PERFORM listen_wiseer.recommend_pool_sync(ARRAY(SELECT o.track_id FROM old_rows o));
+	END IF;
+	RETURN NULL;
 END;
 $$;
 
