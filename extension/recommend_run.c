@@ -1365,6 +1365,7 @@ step_explain(const RecSearch *s, MemoryContext outcxt)
 	int			n_fnames;
 	SPITupleTable *tracks;
 	uint64		n_tracks;
+	bool		mixed = false;
 
 	/* the nearest member of each pick (by <=>, ties to the smaller id) */
 	for (int p = 0; p < np; p++)
@@ -1401,6 +1402,18 @@ step_explain(const RecSearch *s, MemoryContext outcxt)
 	n_tracks = SPI_processed;
 	arg[0] = PointerGetDatum(text_array(ids, np));
 	run(Q_CREDITS, a->schema, arg, NULL);
+
+	/* do the picks mix library and catalog tracks? then each says which */
+	for (uint64 r = 0; r < n_tracks && !mixed; r++)
+	{
+		bool		isnull;
+
+		if (!DatumGetBool(SPI_getbinval(tracks->vals[r], tracks->tupdesc, 3, &isnull)))
+			for (int p = 0; p < np && !mixed; p++)
+				mixed = strcmp(TextDatumGetCString(SPI_getbinval(tracks->vals[r], tracks->tupdesc, 1, &isnull)),
+							   s->picked[p]->id) == 0;
+	}
+	mixed = mixed && a->source < 0;
 
 	for (int p = 0; p < np; p++)
 	{
@@ -1478,6 +1491,8 @@ step_explain(const RecSearch *s, MemoryContext outcxt)
 		initStringInfo(&reason);
 		if (!in_library)
 			appendStringInfo(&reason, "from catalog %s", quote_literal_cstr(catalog));
+		else if (mixed)
+			appendStringInfoString(&reason, "from your library");
 		if (member_name != NULL)
 		{
 			double		msim = 1.0 - fv_cosine_distance(ev->dim, c->v, ev->kept_v + (Size) nearest[p] * ev->dim);

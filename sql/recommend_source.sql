@@ -122,9 +122,12 @@ SELECT count(*) AS rows,
                     LATERAL recommend(p.playlist_id, 6, max_per_artist => NULL, source => 'library') r) a
     ON a.playlist_id = b.playlist_id AND a.rank = b.rank;
 
--- each source picks only its own tracks; reason names the catalog of a catalog pick
+-- each source picks only its own tracks; reason names the catalog of a catalog
+-- pick and, when the picks mix both, says "from your library" of a library pick
 SELECT s.source, r.track_id ~ '^x_' AS catalog_track, count(*) AS picks,
-       bool_and((r.reason LIKE 'from catalog ''cat.csv''; %') = (r.track_id ~ '^x_')) AS reason_says_where
+       bool_and(CASE WHEN r.track_id ~ '^x_' THEN r.reason LIKE 'from catalog ''cat.csv''; closest to %'
+                     WHEN COALESCE(s.source, 'all') = 'all' THEN r.reason LIKE 'from your library; closest to %'
+                     ELSE r.reason LIKE 'closest to %' END) AS reason_says_where
   FROM (VALUES ('all'), ('library'), ('catalog'), (NULL)) s(source),
        LATERAL recommend('pl_chill', 12, max_per_artist => NULL, source => s.source) r
  GROUP BY 1, 2 ORDER BY 1, 2;
