@@ -118,8 +118,10 @@ static const QueryDef query_defs[Q_COUNT] = {
 		"                      WHERE p.track_id = m.track_id OFFSET 0) p"
 	" ORDER BY p.track_id", 1, {TEXTOID}},
 	[Q_PLAYLIST] = {"SELECT p.playlist_id FROM listen_wiseer.playlists p WHERE p.playlist_id = $1", 1, {TEXTOID}},
-	[Q_ARTISTS] = {"SELECT x.artist_id, x.library_tracks, x.tracks FROM listen_wiseer.recommend_artist_tracks x"
-		" WHERE x.artist_id OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.text[] COLLATE pg_catalog.\"C\")",
+	[Q_ARTISTS] = {"SELECT x.artist_id, x.library_tracks, x.tracks"
+		" FROM pg_catalog.unnest($1::pg_catalog.text[]) AS u(id)"
+		" CROSS JOIN LATERAL (SELECT x.* FROM listen_wiseer.recommend_artist_tracks x"
+		"                      WHERE x.artist_id = u.id OFFSET 0) x",
 	1, {TEXTARRAYOID}},
 	[Q_SIGNATURES] = {"SELECT s.genres, s.families, s.groups, s.tracks, s.library_tracks"
 		" FROM listen_wiseer.recommend_signatures s"

@@ -249,7 +249,10 @@ BEGIN
 	  JOIN listen_wiseer.tracks t ON t.track_id = tv.track_id
 	  JOIN several_artists sa ON sa.track_id = tv.track_id
 	  LEFT JOIN several_genres sg ON sg.track_id = tv.track_id
-	 WHERE ids IS NULL OR tv.track_id = ANY (ids);
+	 WHERE ids IS NULL OR tv.track_id = ANY (ids)
+	-- (a rebuild lays the pool out by signature: a round of recommend() reads
+	-- a signature's tracks from a few pages instead of one page each)
+	ORDER BY 3;
 	GET DIAGNOSTICS written = ROW_COUNT;
 	IF ids IS NULL THEN
 		CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
