@@ -1,23 +1,26 @@
 /*
  * extension/recommend.c
  *
- * Two scoring helpers for recommend() (extension/sql/60_recommend.sql), called
- * once per candidate track, so they keep the per-query constant argument (the
- * playlist's genre shares, the playlist's member vectors) parsed in fn_extra
- * and only look at the candidate's own values per call.
+ * Per-candidate helpers of recommend() (extension/sql/60_recommend.sql): each
+ * is called once per candidate track, so each keeps its per-query constant
+ * arguments (the playlist's shares, its member vectors, a set of ids) parsed
+ * in fn_extra and looks only at the candidate's own values per call.
  *
- *   recommend_best_share(items text[], keys text[], shares float8[]) float8
- *       the largest shares[i] whose keys[i] is one of items; 0 when none is
- *   recommend_mean_share(items text[], keys text[], shares float8[]) float8
- *       the mean over items of their share (0 for an item not among keys)
  *   recommend_in_set(item text, set text[]) bool
  *   recommend_overlaps(items text[], set text[]) bool
  *       item = ANY (set), items && set, with set kept sorted across calls
  *       (the built-in operators take the array apart again on every row)
+ *   recommend_base_score(v, genres, families, groups, artist_ids, profile,
+ *                        keys and shares of each, weights float8[]) float8
+ *       the score without its nearest-members part
  *   recommend_neighbour_similarity(v feature_vector, members feature_vector[], k int) float8
  *       mean cosine similarity of v to its k most similar members
  *   recommend_nearest_member(v feature_vector, members feature_vector[], ids text[]) int
  *       the position of the member nearest v by <=>, ties to the smallest id
+ *
+ * recommend_best_share and recommend_mean_share have no SQL function since
+ * 1.1; their symbols stay because the released 1.0 install script declares
+ * them (extension/released/listen_wiseer--1.0.sql).
  */
 #include "postgres.h"
 
@@ -33,6 +36,8 @@
 #include "utils/varlena.h"
 
 #include "feature_vector.h"
+#include "recommend_score.h"
+#include "utils/float.h"
 /* the <=> kernel, for recommend_nearest_member; its sibling goes unused here */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -41,7 +46,6 @@
 
 PG_FUNCTION_INFO_V1(recommend_best_share);
 PG_FUNCTION_INFO_V1(recommend_mean_share);
-PG_FUNCTION_INFO_V1(recommend_neighbour_similarity);
 PG_FUNCTION_INFO_V1(recommend_in_set);
 PG_FUNCTION_INFO_V1(recommend_overlaps);
 
@@ -83,49 +87,63 @@ argkey_set(ArgKey *key, MemoryContext cxt, const struct varlena *datum)
 }
 
 /* ------------------------------------------------------------------------ */
-/* recommend_best_share                                                      */
+/* The share tables (recommend_score.h)                                      */
 /* ------------------------------------------------------------------------ */
-
-typedef struct ShareEntry
-{
-	char	   *key;
-	int			len;
-	double		share;
-} ShareEntry;
-
-typedef struct ShareCache
-{
-	ArgKey		keys_arg;
-	ArgKey		shares_arg;
-	int			n;
-	ShareEntry *entries;		/* sorted by (len, bytes) */
-} ShareCache;
 
 static int
 share_entry_cmp(const void *a, const void *b)
 {
-	const ShareEntry *x = a;
-	const ShareEntry *y = b;
+	const RecShareEntry *x = a;
+	const RecShareEntry *y = b;
 
 	if (x->len != y->len)
 		return x->len < y->len ? -1 : 1;
 	return memcmp(x->key, y->key, x->len);
 }
 
-/* the entry for one text key, or NULL */
-static const ShareEntry *
-share_find(const ShareCache *cache, const text *t)
+const RecShareEntry *
+rec_shares_find(const RecShares *t, const char *key, int len)
 {
-	ShareEntry	probe;
+	RecShareEntry probe;
 
-	probe.key = (char *) VARDATA_ANY(t);
-	probe.len = VARSIZE_ANY_EXHDR(t);
-	return bsearch(&probe, cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp);
+	if (t->n == 0)
+		return NULL;
+	probe.key = (char *) key;
+	probe.len = len;
+	return bsearch(&probe, t->entries, t->n, sizeof(RecShareEntry), share_entry_cmp);
+}
+
+/* the entry for one text key, or NULL */
+static const RecShareEntry *
+share_find(const RecShares *t, const text *key)
+{
+	return rec_shares_find(t, VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key));
+}
+
+void
+rec_shares_from_c(RecShares *t, MemoryContext cxt, int n, char *const *keys, const double *shares)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+
+	if (t->entries)
+		pfree(t->entries);
+	t->entries = palloc(sizeof(RecShareEntry) * Max(n, 1));
+	t->n = 0;
+	for (int i = 0; i < n; i++)
+	{
+		RecShareEntry *e = &t->entries[t->n++];
+
+		e->len = strlen(keys[i]);
+		e->key = pstrdup(keys[i]);
+		e->share = shares ? shares[i] : 1.0;
+	}
+	MemoryContextSwitchTo(old);
+	qsort(t->entries, t->n, sizeof(RecShareEntry), share_entry_cmp);
 }
 
 /* shares = NULL: a plain set of keys (every share 1) */
-static void
-share_cache_build(ShareCache *cache, MemoryContext cxt, ArrayType *keys, ArrayType *shares)
+void
+rec_shares_from_arrays(RecShares *t, MemoryContext cxt, ArrayType *keys, ArrayType *shares)
 {
 	Datum	   *kd;
 	bool	   *kn;
@@ -152,27 +170,35 @@ share_cache_build(ShareCache *cache, MemoryContext cxt, ArrayType *keys, ArrayTy
 				 errdetail("keys has %d elements, shares has %d.", nk, ns)));
 
 	old = MemoryContextSwitchTo(cxt);
-	if (cache->entries)
-		pfree(cache->entries);
-	cache->entries = palloc(sizeof(ShareEntry) * Max(nk, 1));
-	cache->n = 0;
+	if (t->entries)
+		pfree(t->entries);
+	t->entries = palloc(sizeof(RecShareEntry) * Max(nk, 1));
+	t->n = 0;
 	for (int i = 0; i < nk; i++)
 	{
-		text	   *t;
-		ShareEntry *e;
+		text	   *k;
+		RecShareEntry *e;
 
 		if (kn[i] || (sn && sn[i]))
 			continue;
-		t = DatumGetTextPP(kd[i]);
-		e = &cache->entries[cache->n++];
-		e->len = VARSIZE_ANY_EXHDR(t);
+		k = DatumGetTextPP(kd[i]);
+		e = &t->entries[t->n++];
+		e->len = VARSIZE_ANY_EXHDR(k);
 		e->key = palloc(e->len + 1);
-		memcpy(e->key, VARDATA_ANY(t), e->len);
+		memcpy(e->key, VARDATA_ANY(k), e->len);
+		e->key[e->len] = '\0';
 		e->share = sd ? DatumGetFloat8(sd[i]) : 1.0;
 	}
 	MemoryContextSwitchTo(old);
-	qsort(cache->entries, cache->n, sizeof(ShareEntry), share_entry_cmp);
+	qsort(t->entries, t->n, sizeof(RecShareEntry), share_entry_cmp);
 }
+
+typedef struct ShareCache
+{
+	ArgKey		keys_arg;
+	ArgKey		shares_arg;
+	RecShares	t;
+} ShareCache;
 
 /* (Re)build the cache when keys or shares are not the arrays it was built from. */
 static void
@@ -181,7 +207,7 @@ share_cache_sync(ShareCache *cache, MemoryContext cxt, ArrayType *keys, ArrayTyp
 	if (argkey_matches(&cache->keys_arg, (struct varlena *) keys) &&
 		(shares == NULL || argkey_matches(&cache->shares_arg, (struct varlena *) shares)))
 		return;
-	share_cache_build(cache, cxt, keys, shares);
+	rec_shares_from_arrays(&cache->t, cxt, keys, shares);
 	argkey_set(&cache->keys_arg, cxt, (struct varlena *) keys);
 	if (shares)
 		argkey_set(&cache->shares_arg, cxt, (struct varlena *) shares);
@@ -191,8 +217,8 @@ share_cache_sync(ShareCache *cache, MemoryContext cxt, ArrayType *keys, ArrayTyp
  * Over items: the mean of their shares (0 for one not among the keys), or
  * the largest.
  */
-static double
-share_lookup(const ShareCache *cache, ArrayType *items, bool mean)
+double
+rec_shares_lookup(const RecShares *cache, ArrayType *items, bool mean)
 {
 	int			ni;
 	const char *ptr;
@@ -211,7 +237,7 @@ share_lookup(const ShareCache *cache, ArrayType *items, bool mean)
 		deconstruct_array(items, TEXTOID, -1, false, TYPALIGN_INT, &id, &in, &ni);
 		for (int i = 0; i < ni; i++)
 		{
-			const ShareEntry *hit;
+			const RecShareEntry *hit;
 
 			if (in[i])
 				continue;
@@ -230,7 +256,7 @@ share_lookup(const ShareCache *cache, ArrayType *items, bool mean)
 	ptr = (const char *) items + ARR_OVERHEAD_NONULLS(1);
 	for (int i = 0; i < ni; i++)
 	{
-		const ShareEntry *hit = share_find(cache, (const text *) ptr);
+		const RecShareEntry *hit = share_find(cache, (const text *) ptr);
 
 		ptr = att_addlength_pointer(ptr, -1, ptr);
 		ptr = (const char *) att_align_nominal(ptr, TYPALIGN_INT);
@@ -267,15 +293,17 @@ share_common(FunctionCallInfo fcinfo, bool mean)
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	share_cache_sync(cache, fcinfo->flinfo->fn_mcxt, keys, shares);
-	PG_RETURN_FLOAT8(share_lookup(cache, items, mean));
+	PG_RETURN_FLOAT8(rec_shares_lookup(&cache->t, items, mean));
 }
 
+/* 1.0 only (see the header): the largest share of items */
 Datum
 recommend_best_share(PG_FUNCTION_ARGS)
 {
 	return share_common(fcinfo, false);
 }
 
+/* 1.0 only (see the header): the mean share over items */
 Datum
 recommend_mean_share(PG_FUNCTION_ARGS)
 {
@@ -306,7 +334,23 @@ recommend_in_set(PG_FUNCTION_ARGS)
 	text	   *item = PG_GETARG_TEXT_PP(0);
 	ShareCache *cache = key_set(fcinfo, PG_GETARG_ARRAYTYPE_P(1));
 
-	PG_RETURN_BOOL(cache->n > 0 && share_find(cache, item) != NULL);
+	PG_RETURN_BOOL(share_find(&cache->t, item) != NULL);
+}
+
+bool
+rec_shares_overlap(const RecShares *t, ArrayType *items)
+{
+	Datum	   *id;
+	bool	   *in;
+	int			ni;
+
+	if (t->n == 0)
+		return false;
+	deconstruct_array(items, TEXTOID, -1, false, TYPALIGN_INT, &id, &in, &ni);
+	for (int i = 0; i < ni; i++)
+		if (!in[i] && share_find(t, DatumGetTextPP(id[i])) != NULL)
+			return true;
+	return false;
 }
 
 Datum
@@ -314,17 +358,8 @@ recommend_overlaps(PG_FUNCTION_ARGS)
 {
 	ArrayType  *items = PG_GETARG_ARRAYTYPE_P(0);
 	ShareCache *cache = key_set(fcinfo, PG_GETARG_ARRAYTYPE_P(1));
-	Datum	   *id;
-	bool	   *in;
-	int			ni;
 
-	if (cache->n == 0)
-		PG_RETURN_BOOL(false);
-	deconstruct_array(items, TEXTOID, -1, false, TYPALIGN_INT, &id, &in, &ni);
-	for (int i = 0; i < ni; i++)
-		if (!in[i] && share_find(cache, DatumGetTextPP(id[i])) != NULL)
-			PG_RETURN_BOOL(true);
-	PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(rec_shares_overlap(&cache->t, items));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -347,6 +382,38 @@ typedef struct BaseCache
 	float	   *unit_profile;
 	double		w[5];
 } BaseCache;
+
+/*
+ * The kernels below are kept out of line: recommend_run.c calls them too, and
+ * each must round exactly as here wherever it is called from.
+ */
+pg_noinline void
+rec_unit_vector(const float *x, int dim, float *unit)
+{
+	double		norm = 0.0;
+
+	for (int j = 0; j < dim; j++)
+		norm += (double) x[j] * x[j];
+	norm = sqrt(norm);
+	for (int j = 0; j < dim; j++)
+		unit[j] = norm > 0.0 ? (float) (x[j] / norm) : 0.0f;
+}
+
+pg_noinline double
+rec_cosine_to_unit(const float *unit, const float *x, int dim)
+{
+	float		dot = 0.0f;
+	float		nv = 0.0f;
+
+	for (int j = 0; j < dim; j++)
+	{
+		dot += unit[j] * x[j];
+		nv += x[j] * x[j];
+	}
+	if (nv > 0.0f)
+		return Min(1.0, Max(-1.0, (double) dot / sqrt((double) nv)));
+	return 0.0;
+}
 
 PG_FUNCTION_INFO_V1(recommend_base_score);
 
@@ -383,17 +450,11 @@ recommend_base_score(PG_FUNCTION_ARGS)
 	}
 	if (!argkey_matches(&cache->profile_arg, (struct varlena *) prof))
 	{
-		double		norm = 0.0;
-
 		if (cache->unit_profile)
 			pfree(cache->unit_profile);
 		cache->dim = prof->dim;
 		cache->unit_profile = MemoryContextAlloc(cxt, sizeof(float) * prof->dim);
-		for (int j = 0; j < prof->dim; j++)
-			norm += (double) prof->x[j] * prof->x[j];
-		norm = sqrt(norm);
-		for (int j = 0; j < prof->dim; j++)
-			cache->unit_profile[j] = norm > 0.0 ? (float) (prof->x[j] / norm) : 0.0f;
+		rec_unit_vector(prof->x, prof->dim, cache->unit_profile);
 		argkey_set(&cache->profile_arg, cxt, (struct varlena *) prof);
 	}
 	if (!argkey_matches(&cache->weights_arg, (struct varlena *) weights))
@@ -421,23 +482,12 @@ recommend_base_score(PG_FUNCTION_ARGS)
 	CheckFeatureVectorDims(cache->dim, v->dim);
 
 	/* cosine similarity to the profile; 0 for a zero vector, as <=> does */
-	{
-		float		dot = 0.0f;
-		float		nv = 0.0f;
-
-		for (int j = 0; j < v->dim; j++)
-		{
-			dot += cache->unit_profile[j] * v->x[j];
-			nv += v->x[j] * v->x[j];
-		}
-		if (nv > 0.0f)
-			score += cache->w[0] * Min(1.0, Max(-1.0, (double) dot / sqrt((double) nv)));
-	}
+	score += cache->w[0] * rec_cosine_to_unit(cache->unit_profile, v->x, v->dim);
 	for (int t = 0; t < 4; t++)
 	{
 		if (PG_ARGISNULL(1 + t) || cache->w[1 + t] == 0.0)
 			continue;
-		score += cache->w[1 + t] * share_lookup(&cache->tables[t], PG_GETARG_ARRAYTYPE_P(1 + t), t < 3);
+		score += cache->w[1 + t] * rec_shares_lookup(&cache->tables[t].t, PG_GETARG_ARRAYTYPE_P(1 + t), t < 3);
 	}
 	PG_RETURN_FLOAT8(score);
 }
@@ -446,114 +496,49 @@ recommend_base_score(PG_FUNCTION_ARGS)
 /* recommend_neighbour_similarity                                            */
 /* ------------------------------------------------------------------------ */
 
-typedef struct MemberCache
+void
+rec_members_build(RecMembers *m, MemoryContext cxt, int n, int dim, const float *rows)
 {
-	ArgKey		members_arg;
-	int			n;
-	int			dim;
-	float	   *unit;			/* n rows of dim floats, each of length 1 (or 0) */
-} MemberCache;
-
-static void
-member_cache_build(MemberCache *cache, MemoryContext cxt, ArrayType *members, Oid elemtype)
-{
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	Datum	   *md;
-	bool	   *mn;
-	int			nm;
-	int			dim = -1;
-	int			row = 0;
-
-	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-	deconstruct_array(members, elemtype, typlen, typbyval, typalign, &md, &mn, &nm);
-	for (int i = 0; i < nm; i++)
-	{
-		FeatureVector *m;
-
-		if (mn[i])
-			continue;
-		m = DatumGetFeatureVector(md[i]);
-		if (dim < 0)
-			dim = m->dim;
-		else
-			CheckFeatureVectorDims(dim, m->dim);
-	}
-	if (cache->unit)
-		pfree(cache->unit);
-	cache->unit = NULL;
-	cache->dim = Max(dim, 0);
-	cache->n = 0;
-	if (dim <= 0)
+	if (m->unit)
+		pfree(m->unit);
+	m->unit = NULL;
+	m->n = 0;
+	m->dim = Max(dim, 0);
+	if (dim <= 0 || n <= 0)
 		return;
-	cache->unit = MemoryContextAlloc(cxt, sizeof(float) * (Size) dim * nm);
-	for (int i = 0; i < nm; i++)
-	{
-		FeatureVector *m;
-		double		norm = 0.0;
-		float	   *dst = cache->unit + (Size) row * dim;
-
-		if (mn[i])
-			continue;
-		m = DatumGetFeatureVector(md[i]);
-		for (int j = 0; j < dim; j++)
-			norm += (double) m->x[j] * m->x[j];
-		norm = sqrt(norm);
-		for (int j = 0; j < dim; j++)
-			dst[j] = norm > 0.0 ? (float) (m->x[j] / norm) : 0.0f;
-		row++;
-	}
-	cache->n = row;
+	m->unit = MemoryContextAlloc(cxt, sizeof(float) * (Size) dim * n);
+	for (int i = 0; i < n; i++)
+		rec_unit_vector(rows + (Size) i * dim, dim, m->unit + (Size) i * dim);
+	m->n = n;
 }
 
-Datum
-recommend_neighbour_similarity(PG_FUNCTION_ARGS)
+pg_noinline double
+rec_neighbour_similarity(const RecMembers *m, const float *x, int dim, int k)
 {
-	FeatureVector *v = PG_GETARG_FEATURE_VECTOR_P(0);
-	ArrayType  *members = PG_GETARG_ARRAYTYPE_P(1);
-	int32		k = PG_GETARG_INT32(2);
-	MemberCache *cache;
 	double		vnorm = 0.0;
-	double		top[16];
+	double		top[REC_MAX_NEIGHBOURS];
 	int			ntop = 0;
 	double		sum = 0.0;
 
-	if (k < 1 || k > (int32) lengthof(top))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("neighbour count must be between 1 and %d", (int) lengthof(top))));
-
-	cache = (MemberCache *) fcinfo->flinfo->fn_extra;
-	if (cache == NULL)
-	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(MemberCache));
-		fcinfo->flinfo->fn_extra = cache;
-	}
-	if (!argkey_matches(&cache->members_arg, (struct varlena *) members))
-	{
-		member_cache_build(cache, fcinfo->flinfo->fn_mcxt, members, ARR_ELEMTYPE(members));
-		argkey_set(&cache->members_arg, fcinfo->flinfo->fn_mcxt, (struct varlena *) members);
-	}
-	if (cache->n == 0)
-		PG_RETURN_NULL();
-	CheckFeatureVectorDims(cache->dim, v->dim);
-
-	for (int j = 0; j < v->dim; j++)
-		vnorm += (double) v->x[j] * v->x[j];
+	Assert(k >= 1 && k <= REC_MAX_NEIGHBOURS);
+	if (m->n == 0)
+		return get_float8_nan();
+	CheckFeatureVectorDims(m->dim, dim);
+	for (int j = 0; j < dim; j++)
+		vnorm += (double) x[j] * x[j];
 	if (vnorm == 0.0)
-		PG_RETURN_FLOAT8(0.0);	/* no direction: similarity 0, as <=> does */
+		return 0.0;				/* no direction: similarity 0, as <=> does */
 	vnorm = sqrt(vnorm);
 
-	for (int i = 0; i < cache->n; i++)
+	for (int i = 0; i < m->n; i++)
 	{
-		const float *u = cache->unit + (Size) i * cache->dim;
+		const float *u = m->unit + (Size) i * m->dim;
 		float		dot = 0.0f;
 		double		sim;
 		int			pos;
 
-		for (int j = 0; j < cache->dim; j++)
-			dot += u[j] * v->x[j];
+		for (int j = 0; j < m->dim; j++)
+			dot += u[j] * x[j];
 		sim = (double) dot / vnorm;
 		/* keep the k largest, sorted descending (k is tiny) */
 		if (ntop < k)
@@ -571,7 +556,89 @@ recommend_neighbour_similarity(PG_FUNCTION_ARGS)
 	}
 	for (int i = 0; i < ntop; i++)
 		sum += top[i];
-	PG_RETURN_FLOAT8(Min(1.0, Max(-1.0, sum / ntop)));
+	return Min(1.0, Max(-1.0, sum / ntop));
+}
+
+typedef struct MemberCache
+{
+	ArgKey		members_arg;
+	RecMembers	m;
+} MemberCache;
+
+/* the members' vectors, nulls skipped, as unit rows */
+static void
+member_cache_build(MemberCache *cache, MemoryContext cxt, ArrayType *members, Oid elemtype)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *md;
+	bool	   *mn;
+	int			nm;
+	int			dim = -1;
+	int			row = 0;
+	float	   *rows;
+
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(members, elemtype, typlen, typbyval, typalign, &md, &mn, &nm);
+	for (int i = 0; i < nm; i++)
+	{
+		FeatureVector *m;
+
+		if (mn[i])
+			continue;
+		m = DatumGetFeatureVector(md[i]);
+		if (dim < 0)
+			dim = m->dim;
+		else
+			CheckFeatureVectorDims(dim, m->dim);
+	}
+	if (dim <= 0)
+	{
+		rec_members_build(&cache->m, cxt, 0, 0, NULL);
+		return;
+	}
+	rows = palloc(sizeof(float) * (Size) dim * nm);
+	for (int i = 0; i < nm; i++)
+	{
+		if (mn[i])
+			continue;
+		memcpy(rows + (Size) row * dim, DatumGetFeatureVector(md[i])->x, sizeof(float) * dim);
+		row++;
+	}
+	rec_members_build(&cache->m, cxt, row, dim, rows);
+	pfree(rows);
+}
+
+PG_FUNCTION_INFO_V1(recommend_neighbour_similarity);
+
+Datum
+recommend_neighbour_similarity(PG_FUNCTION_ARGS)
+{
+	FeatureVector *v = PG_GETARG_FEATURE_VECTOR_P(0);
+	ArrayType  *members = PG_GETARG_ARRAYTYPE_P(1);
+	int32		k = PG_GETARG_INT32(2);
+	MemberCache *cache;
+
+	if (k < 1 || k > REC_MAX_NEIGHBOURS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("neighbour count must be between 1 and %d", REC_MAX_NEIGHBOURS)));
+
+	cache = (MemberCache *) fcinfo->flinfo->fn_extra;
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(MemberCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (!argkey_matches(&cache->members_arg, (struct varlena *) members))
+	{
+		member_cache_build(cache, fcinfo->flinfo->fn_mcxt, members, ARR_ELEMTYPE(members));
+		argkey_set(&cache->members_arg, fcinfo->flinfo->fn_mcxt, (struct varlena *) members);
+	}
+	if (cache->m.n == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(rec_neighbour_similarity(&cache->m, v->x, v->dim, k));
 }
 
 /* ------------------------------------------------------------------------ */

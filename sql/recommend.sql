@@ -386,11 +386,6 @@ SELECT (SELECT array_agg(r.track_id ORDER BY r.track_id) FROM recommend('pl_odd'
 -- ---------------------------------------------------------------------------
 -- The helpers
 -- ---------------------------------------------------------------------------
-SELECT listen_wiseer.recommend_best_share('{a,b,x}', '{a,b,c}', '{0.5,0.25,1}') AS best,
-       listen_wiseer.recommend_mean_share('{a,b,x}', '{a,b,c}', '{0.5,0.25,1}') AS mean,
-       listen_wiseer.recommend_mean_share(NULL, '{a}', '{1}') AS null_items,
-       listen_wiseer.recommend_best_share('{a}', '{}', '{}') AS no_keys;
-SELECT listen_wiseer.recommend_best_share('{a}', '{a,b}', '{1}');
 -- the cached set tests: byte equality, NULL elements of either side ignored
 SELECT listen_wiseer.recommend_in_set('b', '{c,a,b}') AS in_set,
        listen_wiseer.recommend_in_set('B', '{c,a,b}') AS other_case,

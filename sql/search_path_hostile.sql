@@ -144,7 +144,11 @@ CREATE FUNCTION public.isolation_forest_score(v public.feature_vector, n_trees i
 CREATE FUNCTION public.standardize(raw double precision[], center double precision[], scale real[])
 	RETURNS public.feature_vector LANGUAGE plpgsql AS
 	$$ BEGIN PERFORM lw_regress_evil.pwned('standardize'); RETURN NULL; END $$;
-CREATE FUNCTION public.recommend(playlist varchar, n integer) RETURNS TABLE (rank integer, track_id text)
+-- (n is bigint since 1.1, so the near-miss differs in the playlist's type only: a
+-- recommend(varchar, integer) would match an integer literal exactly and win, as
+-- any function its owner may create in the extension's schema can; PostgreSQL 15
+-- gives no one CREATE on public by default)
+CREATE FUNCTION public.recommend(playlist varchar, n bigint) RETURNS TABLE (rank integer, track_id text)
 	LANGUAGE plpgsql AS $$ BEGIN PERFORM lw_regress_evil.pwned('recommend'); END $$;
 
 -- a collation named "C" that sorts lower case first (as ICU does)
@@ -194,7 +198,7 @@ CREATE TABLE lw_regress_cmp.h_gm AS SELECT g, (public.genre_map(g)).* FROM lw_re
 CREATE TABLE lw_regress_cmp.h_gx AS SELECT g, (public.genre_map_explain(g)).* FROM lw_regress_cmp.genres;
 CREATE TABLE lw_regress_cmp.h_rec AS SELECT * FROM public.recommend('pl_chill', 5);
 CREATE TABLE lw_regress_cmp.h_rec_loud AS SELECT * FROM public.recommend('LOUD', 5, method => 'nearest');
--- (the one unqualified call: the near-miss recommend(varchar, integer) planted in public loses)
+-- (the one unqualified call: the near-miss recommend(varchar, bigint) planted in public loses)
 CREATE TABLE lw_regress_cmp.h_rec_unqualified AS SELECT * FROM recommend('pl_chill', 5);
 CREATE TABLE lw_regress_cmp.h_if AS
 	SELECT track_id, public.isolation_forest_score(v) OVER () AS score FROM listen_wiseer.track_vectors;

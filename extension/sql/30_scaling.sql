@@ -2,6 +2,13 @@
 -- Comparable scales: every distance in the product compares standardized
 -- vectors.  v[i] = weight[i] * (x[i] - mean[i]) / stddev[i] over the library
 -- (z-score; a feature constant across the library contributes 0).
+-- 1.1: "the library" is tracks.in_library (all tracks with features when the
+-- library has none): an imported catalog neither moves the statistics nor,
+-- through them, the library's vectors.  Catalog tracks are standardized with
+-- the statistics in catalog_mean/catalog_scale, which follow the library's
+-- only when those drift by more than 0.01 of a standardized unit: a sync
+-- rewrites the library's vectors, not the catalog's million
+-- (docs/design/recommend-speed.md).
 -- The features, in vector order, are the ones listed in feature_order().
 -- ---------------------------------------------------------------------------
 
@@ -40,7 +47,11 @@ CREATE TABLE listen_wiseer.feature_stats (
 	stddev      double precision[] NOT NULL,
 	weight      double precision[] NOT NULL,
 	scale       double precision[] NOT NULL,   -- weight / stddev (0 for a constant feature)
-	computed_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+	computed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	-- 1.1: the statistics the catalog's vectors (tracks not in the library)
+	-- were computed with (see above)
+	catalog_mean  double precision[],
+	catalog_scale double precision[]
 );
 
 -- Per feature, for people: position, mean, stddev, weight.
@@ -74,7 +85,11 @@ DECLARE
 	w        double precision[];
 	scale    double precision[];
 	written  bigint;
-	lib_only boolean;
+	more     bigint;
+	old      record;
+	c_mean   double precision[];
+	c_scale  double precision[];
+	drift    double precision;
 BEGIN
 	-- Serialize concurrent refreshes; readers are never blocked.
 	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('listen_wiseer.refresh_vectors'));
@@ -82,8 +97,6 @@ BEGIN
 	-- The statistics are the library's: importing a catalog must not move the user's
 	-- space (catalog tracks are standardized with the library's means and deviations).
 	-- While the library has no features at all, every track counts.
-	lib_only := EXISTS (SELECT FROM listen_wiseer.audio_features f
-	                    JOIN listen_wiseer.tracks t ON t.track_id = f.track_id WHERE t.in_library);
 
 	SELECT pg_catalog.count(*) AS n,
 	       ARRAY[pg_catalog.avg(danceability), pg_catalog.avg(energy), pg_catalog.avg(loudness),
@@ -95,9 +108,13 @@ BEGIN
 	             pg_catalog.stddev_pop(valence), pg_catalog.stddev_pop(tempo)]::double precision[] AS sd
 	  INTO st
 	  FROM listen_wiseer.audio_features f
-	 WHERE NOT lib_only
-	    OR EXISTS (SELECT FROM listen_wiseer.tracks t WHERE t.track_id = f.track_id AND t.in_library);
+	  JOIN listen_wiseer.tracks t ON t.track_id = f.track_id
+	 -- the library's; everyone's when the library has no features (a catalog alone)
+	 WHERE t.in_library
+	    OR NOT EXISTS (SELECT FROM listen_wiseer.audio_features lf
+	                     JOIN listen_wiseer.tracks lt ON lt.track_id = lf.track_id AND lt.in_library);
 
+	SELECT s.catalog_mean, s.catalog_scale INTO old FROM listen_wiseer.feature_stats s;
 	DELETE FROM listen_wiseer.feature_stats;
 	IF st.n = 0 THEN
 		DELETE FROM listen_wiseer.track_vectors;
@@ -113,17 +130,59 @@ BEGIN
 	  INTO scale
 	  FROM pg_catalog.generate_series(1, d) AS i;
 
-	INSERT INTO listen_wiseer.feature_stats (n, mean, stddev, weight, scale)
-	VALUES (st.n, st.mean, st.sd, w, scale);
+	-- The catalog's statistics: kept while within 0.01 standardized units of
+	-- the library's (a mean's shift in stddevs, a scale's relative change,
+	-- per feature), else the library's (and every catalog vector is rewritten).
+	SELECT pg_catalog.max(GREATEST(pg_catalog.abs(old.catalog_mean[i] - st.mean[i]) * scale[i],
+	                               CASE WHEN scale[i] = 0 AND old.catalog_scale[i] = 0 THEN 0
+	                                    WHEN scale[i] = 0 THEN 1
+	                                    ELSE pg_catalog.abs(old.catalog_scale[i] / scale[i] - 1) END))
+	  INTO drift
+	  FROM pg_catalog.generate_series(1, d) AS i;
+	IF old.catalog_mean IS NOT NULL AND drift <= 0.01 THEN
+		c_mean := old.catalog_mean;
+		c_scale := old.catalog_scale;
+	ELSE
+		c_mean := st.mean;
+		c_scale := scale;
+	END IF;
 
-	-- Upsert, touching only rows whose vector changed; drop orphans.
+	INSERT INTO listen_wiseer.feature_stats (n, mean, stddev, weight, scale, catalog_mean, catalog_scale)
+	VALUES (st.n, st.mean, st.sd, w, scale, c_mean, c_scale);
+
+	-- Upsert, touching only rows whose vector changed (orphans go with their
+	-- features, ON DELETE CASCADE): the library's vectors ...
 	INSERT INTO listen_wiseer.track_vectors AS tv (track_id, v)
 	SELECT f.track_id, @extschema@.standardize(listen_wiseer.raw_features(f), st.mean, scale)
 	  FROM listen_wiseer.audio_features f
+	  JOIN listen_wiseer.tracks t ON t.track_id = f.track_id AND t.in_library
 	ON CONFLICT (track_id) DO UPDATE SET v = EXCLUDED.v
 	  WHERE tv.v::real[] IS DISTINCT FROM EXCLUDED.v::real[];
 	GET DIAGNOSTICS written = ROW_COUNT;
-	RETURN written;
+	-- ... and the catalog's: all of them when their statistics changed, else
+	-- only those without a vector yet, if any (track_vectors references
+	-- audio_features, so equal counts mean every track has its vector: two
+	-- counts cost far less than the anti-join over a large catalog)
+	IF c_mean IS NOT DISTINCT FROM old.catalog_mean AND c_scale IS NOT DISTINCT FROM old.catalog_scale THEN
+		IF (SELECT pg_catalog.count(*) FROM listen_wiseer.track_vectors)
+		   >= (SELECT pg_catalog.count(*) FROM listen_wiseer.audio_features) THEN
+			RETURN written;
+		END IF;
+		INSERT INTO listen_wiseer.track_vectors AS tv (track_id, v)
+		SELECT f.track_id, @extschema@.standardize(listen_wiseer.raw_features(f), c_mean, c_scale)
+		  FROM listen_wiseer.audio_features f
+		  JOIN listen_wiseer.tracks t ON t.track_id = f.track_id AND NOT t.in_library
+		 WHERE NOT EXISTS (SELECT FROM listen_wiseer.track_vectors x WHERE x.track_id = f.track_id);
+	ELSE
+		INSERT INTO listen_wiseer.track_vectors AS tv (track_id, v)
+		SELECT f.track_id, @extschema@.standardize(listen_wiseer.raw_features(f), c_mean, c_scale)
+		  FROM listen_wiseer.audio_features f
+		  JOIN listen_wiseer.tracks t ON t.track_id = f.track_id AND NOT t.in_library
+		ON CONFLICT (track_id) DO UPDATE SET v = EXCLUDED.v
+		  WHERE tv.v::real[] IS DISTINCT FROM EXCLUDED.v::real[];
+	END IF;
+	GET DIAGNOSTICS more = ROW_COUNT;
+	RETURN written + more;
 END;
 $$;
 REVOKE EXECUTE ON FUNCTION listen_wiseer.refresh_vectors() FROM PUBLIC;
@@ -133,8 +192,12 @@ REVOKE EXECUTE ON FUNCTION listen_wiseer.refresh_vectors() FROM PUBLIC;
 CREATE FUNCTION @extschema@.track_vector(track_id text) RETURNS @extschema@.feature_vector
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
-	RETURN (SELECT @extschema@.standardize(listen_wiseer.raw_features(f), s.mean, s.scale)
-	        FROM listen_wiseer.audio_features f, listen_wiseer.feature_stats s
+	RETURN (SELECT @extschema@.standardize(listen_wiseer.raw_features(f),
+	                                       CASE WHEN t.in_library THEN s.mean ELSE s.catalog_mean END,
+	                                       CASE WHEN t.in_library THEN s.scale ELSE s.catalog_scale END)
+	        FROM listen_wiseer.audio_features f
+	        JOIN listen_wiseer.tracks t ON t.track_id = f.track_id,
+	             listen_wiseer.feature_stats s
 	        WHERE f.track_id = track_vector.track_id);
 
 -- Keep the vectors current: once per transaction that changed features or

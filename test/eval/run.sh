@@ -6,6 +6,9 @@
 # playlist's members (deterministic: by md5 of playlist and track id; hidden
 # tracks stay in the library as candidates), asks each method for 20 tracks per
 # playlist, and prints recall@20 and NDCG@20 averaged over the playlists.
+# Then (eval_catalog.sql) moves the hidden members found in no other playlist
+# to a catalog among 20,000 distractors and compares recall with the catalog
+# in the candidate pool (source => 'all') and without (source => 'library').
 #
 # Two modes, each printed, then compared in one table:
 #   full   every track's features and every artist's genres, as Spotify gave them before 2024
@@ -82,6 +85,10 @@ PYEOF
 	psql -X -q -d "$DB" -v ON_ERROR_STOP=1 -f "$HERE/eval.sql"
 	psql -X -q -d "$DB" -tA -F $'\t' -c "SELECT method, avg(recall) FROM eval.per_playlist GROUP BY method" \
 		>"$WORK/recall-$MODE.tsv"
+	# and with a catalog in the candidate pool (hidden members moved to a catalog)
+	if [ "$MODE" = full ]; then
+		psql -X -q -d "$DB" -v ON_ERROR_STOP=1 -f "$HERE/eval_catalog.sql"
+	fi
 }
 
 # 2026: keep the features ReccoBeats knows (source 'reccobeats'), replace every artist's genres
