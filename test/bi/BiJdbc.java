@@ -65,15 +65,6 @@ public class BiJdbc {
             }
 
             // recommend(?, n => ?) with n bound as each integer width a tool may send
-            String fargs;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                     "SELECT string_agg(pg_get_function_arguments(p.oid), ' | ') FROM pg_proc p WHERE p.proname = 'recommend'")) {
-                rs.next();
-                fargs = rs.getString(1);
-            }
-            // GUARD (remove once recommend takes n bigint, issue 15 / h8): with n integer a bigint
-            // parameter cannot resolve (42883); the integrator deletes this guard after merging.
-            boolean nIsBigint = fargs.contains("n bigint");
             for (String kind : new String[] {"smallint", "integer", "bigint"}) {
                 try (PreparedStatement ps = c.prepareStatement(
                          "SELECT rank, track_id, score FROM recommend(?, n => ?) ORDER BY rank")) {
@@ -82,12 +73,6 @@ public class BiJdbc {
                         case "smallint": ps.setShort(2, (short) 5); break;
                         case "integer": ps.setInt(2, 5); break;
                         default: ps.setLong(2, 5L);
-                    }
-                    if (kind.equals("bigint") && !nIsBigint) {
-                        String st = sqlState(wrap(() -> ps.executeQuery().close()));
-                        check(st.equals("42883"), "GUARDED: recommend(" + fargs + ") takes n integer, so n bound as"
-                              + " bigint fails with 42883 (" + st + "); passes once n is bigint");
-                        continue;
                     }
                     int rows = 0;
                     try (ResultSet rs = ps.executeQuery()) {
