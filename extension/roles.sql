@@ -7,6 +7,7 @@
 --              protect nothing).
 --   lw_ingest  LOGIN: what lw-ingest connects as (lw-ingest sync --dbname 'dbname=... user=lw_ingest').
 --              Writes the library tables it loads; no DDL, no genre rules, no derived tables.
+--              A member of lw_reader, so that publish (which runs recommend()) works from cron.
 -- Run as a superuser after CREATE EXTENSION listen_wiseer:
 --   psql -d DBNAME -f extension/roles.sql        (or: make roles PGDATABASE=DBNAME)
 -- Safe to run again (and in every database that has the extension: roles are cluster-wide,
@@ -25,6 +26,7 @@ SELECT 'CREATE ROLE lw_ingest LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLIC
 SELECT listen_wiseer.grant_reader('lw_reader');
 SELECT listen_wiseer.grant_ingest('lw_ingest');
 \o
+GRANT lw_reader TO lw_ingest;
 -- Undo what earlier versions of this script set: on lw_reader it reached no member login.
 ALTER ROLE lw_reader RESET default_transaction_read_only;
 

@@ -84,6 +84,11 @@ BEGIN
 	-- enrichment (ingestor/enrich_store.c): its answer cache, and the user's source choices
 	EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE ON listen_wiseer.enrichment_cache TO %s', role);
 	EXECUTE pg_catalog.format('GRANT SELECT ON listen_wiseer.enrichment_sources TO %s', role);
+	-- publish (ingestor/publish_store.c): its rules and its log (recommend() itself needs the
+	-- reader's rights: grant_reader)
+	EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE ON listen_wiseer.publish_rules,'
+		' listen_wiseer.publish_runs TO %s', role);
+	EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE listen_wiseer.publish_runs_publish_id_seq TO %s', role);
 	EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE listen_wiseer.ingest_runs_run_id_seq TO %s', role);
 	EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION listen_wiseer.refresh_vectors() TO %s', role);
 END;
