@@ -4,7 +4,7 @@
 # the current version object by object and answer by answer.
 #
 #   test/upgrade/upgrade.sh        (PG_CONFIG or pg_config on PATH; LW_UPGRADE_PGPORT, default
-#                                   LW_TEST_PGPORT + 1 = 54617, is the private cluster's port)
+#                                   LW_TEST_PGPORT + 3 = 54619, is the private cluster's port)
 #
 # For each release in extension/released/RELEASES ("VERSION COMMIT"; the tag vVERSION if present):
 #  1. a private copy of the PostgreSQL tree in a temp dir (Debian's PostgreSQL is relocatable),
@@ -26,7 +26,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 # the Makefile's default: Debian's pg_config, else the one on PATH
 PG_CONFIG=${PG_CONFIG:-$(ls /usr/lib/postgresql/15/bin/pg_config 2>/dev/null || command -v pg_config || true)}
 [ -x "$PG_CONFIG" ] || { echo "upgrade: pg_config not found (set PG_CONFIG)" >&2; exit 2; }
-PORT=${LW_UPGRADE_PGPORT:-$((${LW_TEST_PGPORT:-54616} + 1))}
+PORT=${LW_UPGRADE_PGPORT:-$((${LW_TEST_PGPORT:-54616} + 3))}
 export E2E_LIB_ARGS=${E2E_LIB_ARGS:---seed 7 --tracks 300 --playlists 8}
 export PYTHONDONTWRITEBYTECODE=1
 CURRENT=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$ROOT/listen_wiseer.control")
