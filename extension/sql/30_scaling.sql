@@ -94,10 +94,6 @@ BEGIN
 	-- Serialize concurrent refreshes; readers are never blocked.
 	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('listen_wiseer.refresh_vectors'));
 
-	-- The statistics are the library's: importing a catalog must not move the user's
-	-- space (catalog tracks are standardized with the library's means and deviations).
-	-- While the library has no features at all, every track counts.
-
 	SELECT pg_catalog.count(*) AS n,
 	       ARRAY[pg_catalog.avg(danceability), pg_catalog.avg(energy), pg_catalog.avg(loudness),
 	             pg_catalog.avg(speechiness), pg_catalog.avg(acousticness), pg_catalog.avg(instrumentalness),
