@@ -41,6 +41,7 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/guc.h"
+#include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/syscache.h"
 #include "utils/lsyscache.h"
@@ -962,14 +963,20 @@ by_total(const void *a, const void *b)
  * as the artist's share of the playlist gives of n, if more); none the
  * playlist's forest isolates more than every member.
  */
+/* Picks so far per primary artist (step_pick): a hash, so the walk stays linear in m. */
+typedef struct ArtistCount
+{
+	char		artist[256];	/* key: ids are at most 255 bytes (longer ones are dropped on load) */
+	int			count;
+} ArtistCount;
+
 static void
 step_pick(RecSearch *s, int m)
 {
 	const RecArgs *a = s->a;
 	const RecEvidence *ev = s->ev;
 	RecCand   **order = palloc(sizeof(RecCand *) * Max(m, 1));
-	char	  **used = palloc(sizeof(char *) * Max(Min(a->n, m), 1));
-	int			n_used = 0;
+	HTAB	   *used = NULL;
 
 	for (int i = 0; i < m; i++)
 	{
@@ -997,30 +1004,44 @@ step_pick(RecSearch *s, int m)
 		pfree(s->picked);
 	s->picked = MemoryContextAlloc(s->cxt, sizeof(RecCand *) * Max(Min(a->n, (int64) m), 1));
 	s->n_picked = 0;
+	if (a->has_max_per_artist)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(((ArtistCount *) NULL)->artist);
+		ctl.entrysize = sizeof(ArtistCount);
+		ctl.hcxt = CurrentMemoryContext;
+		used = hash_create("recommend picks per artist", 256, &ctl,
+						   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	}
 	for (int i = 0; i < m && s->n_picked < a->n; i++)
 	{
 		RecCand    *c = order[i];
+		ArtistCount *ac = NULL;
 
-		if (a->has_max_per_artist && c->artist)
+		if ((i & 255) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (used && c->artist)
 		{
-			int			count = 0;
 			const RecShareEntry *raw = rec_shares_find(&ev->artist_raw, c->artist, strlen(c->artist));
 			double		limit = ceil((double) a->n * (raw ? raw->share : 0));
+			bool		found;
 
-			for (int k = 0; k < n_used; k++)
-				if (strcmp(used[k], c->artist) == 0)
-					count++;
-			if (count >= Max((double) a->max_per_artist, limit))
+			ac = hash_search(used, c->artist, HASH_ENTER, &found);
+			if (!found)
+				ac->count = 0;
+			if (ac->count >= Max((double) a->max_per_artist, limit))
 				continue;
 		}
 		if (ev->has_forest && forest_score(ev, c->v) > ev->cutoff)
 			continue;
 		s->picked[s->n_picked++] = c;
-		if (c->artist)
-			used[n_used++] = c->artist;
+		if (ac)
+			ac->count++;
 	}
 	pfree(order);
-	pfree(used);
+	if (used)
+		hash_destroy(used);
 }
 
 
