@@ -18,7 +18,7 @@
  *                  forest's cut) inside step_search;
  *   step_explain   names, credits, genre group and the reason of each pick.
  *
- * The method is the one README.md ("recommend") and
+ * The method is the one docs/design/recommend.md and
  * docs/design/recommend-speed.md describe; the answers are exactly those of
  * the PL/pgSQL version it replaced (make eval, sql/recommend.sql).
  * SQL keeps the set-based parts (index scans of the pool, the credits and
@@ -623,7 +623,7 @@ step_evidence(const RecArgs *a, RecEvidence *ev, MemoryContext cxt)
 	everyone = Max(ev->n_kept, 1);
 
 	/*
-	 * Over the profile members (README.md, "recommend"): each genre's affinity
+	 * Over the profile members (docs/design/recommend.md): each genre's affinity
 	 * (members carrying it / (library tracks carrying it + 1), relative to the
 	 * most affine genre), each family's and group's share of the members with
 	 * known genres, each artist's affinity (members credited / (the artist's

@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------------
 -- recommend(playlist): tracks of the library that fit a playlist.
--- README.md ("recommend") describes the method and every decision below.
+-- docs/design/recommend.md describes the method and every decision below.
 -- ---------------------------------------------------------------------------
 
 -- Scoring helpers in C (extension/recommend.c); internal, so in listen_wiseer.
@@ -75,7 +75,7 @@ CREATE INDEX recommend_pool_artists_idx ON listen_wiseer.recommend_pool USING gi
 -- The distinct genre combinations ("signatures") of the pool with their track
 -- counts: the genre part of a candidate's score depends on its signature
 -- only, so recommend() bounds whole signatures first and reads only the
--- tracks of those that can still reach the top (README.md, "recommend").
+-- tracks of those that can still reach the top (docs/design/recommend.md).
 CREATE TABLE listen_wiseer.recommend_signatures (
 	genres   text[] COLLATE "C" PRIMARY KEY CHECK (genres <> '{}'),
 	families text[] COLLATE "C" NOT NULL,
@@ -399,16 +399,16 @@ CREATE TRIGGER recommend_pool_upd AFTER UPDATE ON listen_wiseer.tracks
 -- recommend()
 -- ---------------------------------------------------------------------------
 
--- The weights of the score, in one place (README.md, "recommend"); chosen
+-- The weights of the score, in one place (docs/design/recommend.md); chosen
 -- by measuring with test/eval.  score = (1 - near) * cosine(track, profile)
 --   + near * mean cosine to the k_near most similar members
 --   + genre * mean over the track's genres of their affinity to the playlist
---     (members carrying the genre / (tracks with features carrying it + 1),
+--     (members carrying the genre / (library tracks with features carrying it + 1),
 --     relative to the playlist's most affine genre)
 --   + family * mean over its families of their share of the members
 --   + grp * the same over genre groups
 --   + artist * largest affinity to the playlist of one of the track's artists
---     (members credited to the artist / (the artist's other tracks + 1), at most 2)
+--     (members credited to the artist / (the artist's other library tracks + 1), at most 2)
 CREATE FUNCTION listen_wiseer.recommend_weights(
 		OUT genre double precision, OUT family double precision, OUT grp double precision,
 		OUT artist double precision, OUT near double precision, OUT k_near integer,
@@ -461,7 +461,7 @@ $$;
 -- >>> 1.1 recommend() (the upgrade repeats from here)
 -- recommend(): the orchestration is C (extension/recommend_run.c: resolve,
 -- evidence, candidate rounds, pick, explain); its statements read the tables
--- above.  README.md ("recommend") describes the method,
+-- above.  docs/design/recommend.md describes the method,
 -- docs/design/recommend-speed.md the speed.
 --   n        how many tracks (bigint: any bound integer type works)
 --   source   'all' (default): library and catalog; 'library'; 'catalog':

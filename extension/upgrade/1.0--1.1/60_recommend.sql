@@ -354,7 +354,7 @@ DROP FUNCTION @extschema@.recommend(text, integer, text, boolean, boolean, integ
 -- >>> 1.1 recommend() (the upgrade repeats from here)
 -- recommend(): the orchestration is C (extension/recommend_run.c: resolve,
 -- evidence, candidate rounds, pick, explain); its statements read the tables
--- above.  README.md ("recommend") describes the method,
+-- above.  docs/design/recommend.md describes the method,
 -- docs/design/recommend-speed.md the speed.
 --   n        how many tracks (bigint: any bound integer type works)
 --   source   'all' (default): library and catalog; 'library'; 'catalog':
