@@ -15,6 +15,7 @@
 #include "csv_import.h"
 #include "records.h"
 #include "textfix.h"
+#include "util.h"
 
 /* ---- formats ------------------------------------------------------------------------------ */
 
@@ -171,18 +172,6 @@ lw_cat_verdict_key(lw_cat_verdict v)
 
 /* ---- Python list repr --------------------------------------------------------------------- */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Appends the UTF-8 encoding of cp; false if it does not fit or cp is not a scalar value. */
 static bool
 put_utf8(char *out, size_t outsz, size_t *k, uint32_t cp)
@@ -290,7 +279,7 @@ lw_pylist_parse(const char *s, char *out, size_t outsz)
 						p++;
 						for (int i = 0; i < digits; i++)
 						{
-							int			h = hexval((unsigned char) p[i]);
+							int			h = lw_hexval((unsigned char) p[i]);
 
 							if (h < 0)
 								return -1;

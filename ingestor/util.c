@@ -135,8 +135,8 @@ lw_url_encode(const char *s)
 	return out;
 }
 
-static int
-hexval(int c)
+int
+lw_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -168,8 +168,8 @@ url_decode_n(const char *s, size_t n, int plus_is_space)
 				free(out);
 				return NULL;
 			}
-			hi = hexval((unsigned char) s[i + 1]);
-			lo = hexval((unsigned char) s[i + 2]);
+			hi = lw_hexval((unsigned char) s[i + 1]);
+			lo = lw_hexval((unsigned char) s[i + 2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 			{
 				free(out);

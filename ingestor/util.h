@@ -41,6 +41,8 @@ char	   *lw_url_encode(const char *s);
  * malformed or decodes to a NUL byte.
  */
 char	   *lw_url_decode(const char *s, int plus_is_space);
+/* The value of one hexadecimal digit, or -1. */
+int			lw_hexval(int c);
 
 /* Append "key=value" (both encoded) to a form/query string, with '&' when b is not empty. */
 void		lw_form_add(lw_buf *b, const char *key, const char *value);
