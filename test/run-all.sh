@@ -63,9 +63,28 @@ suite "pg_regress (sql/*.sql)" pg_regress_suite
 suite "ingestor unit tests" make -s -C ingestor check
 suite "ingestor unit tests (ASan+UBSan)" make -s -C ingestor check-sanitize
 suite "mock services contract" python_suite test/mock 'test_*.py'
+# The sanitizer pass of the end-to-end suite runs beside the suites below, on a fresh cluster of
+# its own: e2e tests spend most of their time waiting (retry back-offs, Retry-After, pacing), and
+# a cluster of its own keeps test_crash's restart away from every other suite.
+ASAN_E2E="end-to-end under ASan+UBSan (own cluster, beside the others)"
+ASAN_LOG=$(mktemp "${TMPDIR:-/tmp}/lw-e2e-asan.XXXXXX")
+asan_cluster() { LW_PGDATA="$ROOT/.pgdata-test-asan" LW_PGPORT=$((${LW_TEST_PGPORT:-54616} + 4)) \
+	"$ROOT/tools/cluster.sh" "$@"; }
+asan_e2e() {
+	need ingestor/build/asan/lw-ingest test/e2e/run.sh || return 1
+	asan_cluster stop >/dev/null 2>&1 || true
+	rm -rf "$ROOT/.pgdata-test-asan"
+	asan_cluster start || return 1
+	(eval "$(asan_cluster env)" && LW_INGEST="$ROOT/ingestor/build/asan/lw-ingest" test/e2e/run.sh)
+}
+asan_e2e >"$ASAN_LOG" 2>&1 &
+ASAN_PID=$!
+trap 'kill $ASAN_PID 2>/dev/null; wait $ASAN_PID 2>/dev/null; asan_cluster stop >/dev/null 2>&1;
+	rm -f "$ASAN_LOG"; "$ROOT/tools/cluster.sh" stop' EXIT
+ASAN_START=$SECONDS
+echo "=== $ASAN_E2E: started"
+
 suite "end-to-end (lw-ingest, mock, cluster)" checked test/e2e/run.sh test/e2e/run.sh
-suite "end-to-end under ASan+UBSan" checked ingestor/build/asan/lw-ingest \
-	env LW_INGEST="$ROOT/ingestor/build/asan/lw-ingest" test/e2e/run.sh
 suite "full sync under valgrind" checked test/e2e/valgrind_sync.sh test/e2e/valgrind_sync.sh
 suite "genre matcher unit tests (ASan+UBSan)" checked test/genres/unit.sh test/genres/unit.sh
 suite "genre rules survive pg_dump/pg_restore" checked test/genres/dump_restore.sh test/genres/dump_restore.sh
@@ -77,6 +96,23 @@ suite "documentation links resolve" checked test/docs/check_links.py test/docs/c
 suite "upgrade from every release keeps the library, matches a fresh install" checked test/upgrade/upgrade.sh test/upgrade/upgrade.sh
 suite "library survives pg_dump/pg_restore, recommend() answers the same" checked test/upgrade/dump_restore.sh test/upgrade/dump_restore.sh
 suite "BI clients (pgjdbc, psqlODBC, libpq over TCP; report in Chromium)" checked test/bi/run.sh test/bi/run.sh
+
+# the sanitizer e2e pass started above
+wait_asan_e2e() {
+	wait $ASAN_PID
+	local rc=$?
+	cat "$ASAN_LOG"
+	return $rc
+}
+echo "=== $ASAN_E2E"
+if wait_asan_e2e; then
+	passed=$((passed + 1))
+	echo "=== $ASAN_E2E: ok ($((SECONDS - ASAN_START)) s)"
+else
+	failed=$((failed + 1))
+	failed_names+=("$ASAN_E2E")
+	echo "=== $ASAN_E2E: FAILED ($((SECONDS - ASAN_START)) s)"
+fi
 
 echo
 if [ "$failed" -gt 0 ]; then
