@@ -11,16 +11,15 @@ PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_con
 
 # Versions: the current version's install script is built from extension/sql/NN_*.sql; every
 # released version's script stays as released in extension/released/; the upgrade script from
-# each release is built from extension/upgrade/FROM--TO/NN_*.sql (see HACKING.md, "Versions").
+# each release is the hand-written extension/listen_wiseer--FROM--TO.sql (see HACKING.md, "Versions").
 MODULE_big   = listen_wiseer
 EXT_SRCS     = $(sort $(wildcard extension/*.c))
 OBJS         = $(EXT_SRCS:.c=.o)
 EXTVERSION   = 1.1
 MODULEDIR    = extension
-UPGRADE_DIRS = $(sort $(wildcard extension/upgrade/*--*))
-UPGRADES     = $(foreach d,$(UPGRADE_DIRS),extension/listen_wiseer--$(notdir $(d)).sql)
-DATA         = listen_wiseer.control $(sort $(wildcard extension/released/listen_wiseer--*.sql))
-DATA_built   = extension/listen_wiseer--$(EXTVERSION).sql $(UPGRADES)
+UPGRADES     = $(sort $(wildcard extension/listen_wiseer--*--*.sql))
+DATA         = listen_wiseer.control $(sort $(wildcard extension/released/listen_wiseer--*.sql)) $(UPGRADES)
+DATA_built   = extension/listen_wiseer--$(EXTVERSION).sql
 SQL_PIECES   = $(sort $(wildcard extension/sql/*.sql))
 REGRESS      = $(sort $(patsubst sql/%.sql,%,$(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --outputdir=. --dbname=lw_regression
@@ -46,8 +45,6 @@ endif
 extension/listen_wiseer--$(EXTVERSION).sql: $(SQL_PIECES) extension/sql
 	cat $(SQL_PIECES) > $@
 
-extension/listen_wiseer--%.sql: extension/upgrade/%/*.sql extension/upgrade/%
-	cat $(sort $(wildcard extension/upgrade/$*/*.sql)) > $@
 
 # The ingestor is built and installed with the extension.
 all: ingestor

@@ -6,8 +6,7 @@
 -- family (test: sql/genre_vocabulary.sql; every default is listed in
 -- docs/design/genre-vocabulary.md).
 --
--- This file is also the upgrade piece extension/upgrade/1.0--1.1/
--- 30_genre_vocabulary.sql (a symbolic link), so an upgraded 1.0 database gets
+-- The 1.0 -> 1.1 upgrade script repeats it, so an upgraded 1.0 database gets
 -- the same rules.  It is written to be safe on a database the user has
 -- changed: a default row the user edited or deleted (disabled) is left alone,
 -- and a key the user already holds keeps the user's row (ON CONFLICT DO

@@ -1,1 +1,0 @@
-../../sql/55_genre_vocabulary.sql
