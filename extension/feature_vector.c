@@ -23,8 +23,18 @@
 
 #include "feature_vector.h"
 #include "fv_parse.h"
+#include "recommend_pool_cache.h"
 
 PG_MODULE_MAGIC;
+
+/* the module's settings (listen_wiseer.recommend_cache_size: recommend_pool_cache.c) */
+PGDLLEXPORT void _PG_init(void);
+
+void
+_PG_init(void)
+{
+	rec_pool_define_gucs();
+}
 
 /*
  * Input/Output routines

@@ -1376,6 +1376,41 @@ DROP INDEX listen_wiseer.tracks_features_unchecked_idx;
 CREATE INDEX tracks_features_unchecked_idx ON listen_wiseer.tracks (track_id)
 	WHERE features_checked_at IS NULL AND in_library;
 
+-- ---------------------------------------------------------------------------
+-- 1.1: the pool's generation.  recommend() keeps the pool in backend memory
+-- between calls (extension/recommend_pool_cache.c) and uses that copy while
+-- this number is the one it was built at.  Every statement that writes the
+-- pool or its signatures sets a new number, drawn from a sequence (never
+-- reused: a rolled-back write cannot alias a later one), in the writer's
+-- transaction: a reader's snapshot sees exactly the number of the pool it
+-- sees.  (A backend never caches its own uncommitted writes: recommend_run.c
+-- checks the row's xmin.)  docs/design/recommend-speed.md.
+-- ---------------------------------------------------------------------------
+CREATE SEQUENCE listen_wiseer.recommend_pool_generation_seq;
+CREATE TABLE listen_wiseer.recommend_pool_generation (
+	generation bigint NOT NULL
+);
+INSERT INTO listen_wiseer.recommend_pool_generation (generation)
+VALUES (pg_catalog.nextval('listen_wiseer.recommend_pool_generation_seq'));
+
+CREATE FUNCTION listen_wiseer.recommend_pool_generation_bump() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	UPDATE listen_wiseer.recommend_pool_generation
+	   SET generation = pg_catalog.nextval('listen_wiseer.recommend_pool_generation_seq');
+	RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER recommend_pool_generation
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON listen_wiseer.recommend_pool
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_generation_bump();
+CREATE TRIGGER recommend_pool_generation
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON listen_wiseer.recommend_signatures
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.recommend_pool_generation_bump();
+
 -- Roles given rights by 1.0's grant_reader() or grant_ingest() get them again, so they also
 -- reach what 1.1 adds (new views, enrichment and publish tables): both functions are
 -- idempotent. Only roles named in the objects' own ACLs are re-granted: not the members who

@@ -51,6 +51,7 @@
 
 #include "feature_vector.h"
 #include "iforest.h"
+#include "recommend_pool_cache.h"
 #include "recommend_score.h"
 /* the <=> kernel, as recommend.c uses it; its siblings go unused here */
 #pragma GCC diagnostic push
@@ -85,6 +86,7 @@ enum
 	Q_RESOLVE,
 	Q_PLAYLIST,
 	Q_MEMBERS,
+	Q_MEMBER_IDS,
 	Q_ARTISTS,
 	Q_SIGNATURES,
 	Q_SIGNATURE_TRACKS,
@@ -118,6 +120,9 @@ static const QueryDef query_defs[Q_COUNT] = {
 		" CROSS JOIN LATERAL (SELECT p.* FROM listen_wiseer.recommend_pool p"
 		"                      WHERE p.track_id = m.track_id OFFSET 0) p"
 	" ORDER BY p.track_id", 1, {TEXTOID}},
+	/* the same, when the pool is in memory: only the ids */
+	[Q_MEMBER_IDS] = {"SELECT DISTINCT pt.track_id FROM listen_wiseer.playlist_tracks pt"
+		" WHERE pt.playlist_id = $1 AND pt.removed_at IS NULL", 1, {TEXTOID}},
 	[Q_PLAYLIST] = {"SELECT p.playlist_id FROM listen_wiseer.playlists p WHERE p.playlist_id = $1", 1, {TEXTOID}},
 	[Q_ARTISTS] = {"SELECT x.artist_id, x.library_tracks, x.tracks"
 		" FROM pg_catalog.unnest($1::pg_catalog.text[]) AS u(id)"
@@ -377,10 +382,43 @@ typedef struct RecEvidence
 	double	   *artist_other;
 	double		family_max,
 				group_max;
-	/* the signatures sharing a genre with the playlist (SPI rows) */
-	SPITupleTable *sigs;
-	uint64		n_sigs;
+	/* the signatures sharing a genre with the playlist */
+	struct SigRow *sigs;
+	int			n_sigs;
+	/* the pool in memory (NULL: read by SQL), and the members' positions in it */
+	const RecPool *pool;
+	bool	   *pool_member;	/* by pool position */
 } RecEvidence;
+
+/* one member's pool row */
+typedef struct MemberRow
+{
+	char	   *id;
+	const float *v;
+	int			dim;
+	bool		genres_null;
+	int			ng,
+				nf,
+				nq,
+				na;
+	char	  **g,
+			  **f,
+			  **q,
+			  **a;
+} MemberRow;
+
+/* a signature sharing a genre with the playlist */
+typedef struct SigRow
+{
+	ArrayType  *genres;
+	ArrayType  *families;
+	ArrayType  *groups;
+	int			ng;
+	char	  **g;
+	int64		tracks;
+	int64		library_tracks;
+	int32		pool_sig;		/* its position in the pool in memory */
+} SigRow;
 
 /* one candidate, as far as scoring and picking need it */
 typedef struct RecCand
@@ -418,6 +456,104 @@ step_resolve(const RecArgs *a)
 	run(Q_RESOLVE, a->schema, v, NULL);
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/* the members' pool rows by SQL, in track id (byte) order */
+static int
+members_by_sql(const RecArgs *a, const char *pid, MemberRow **out)
+{
+	Datum		arg[1] = {CStringGetTextDatum(pid)};
+	SPITupleTable *mt;
+	TupleDesc	td;
+	int			n;
+	MemberRow  *rows;
+
+	run(Q_MEMBERS, a->schema, arg, NULL);
+	mt = SPI_tuptable;
+	td = mt->tupdesc;
+	n = (int) SPI_processed;
+	rows = palloc0(sizeof(MemberRow) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		MemberRow  *m = &rows[i];
+		bool		isnull;
+		FeatureVector *v;
+		Datum		g;
+
+		m->id = TextDatumGetCString(SPI_getbinval(mt->vals[i], td, 1, &isnull));
+		v = DatumGetFeatureVector(SPI_getbinval(mt->vals[i], td, 6, &isnull));
+		m->v = v->x;
+		m->dim = v->dim;
+		g = SPI_getbinval(mt->vals[i], td, 3, &isnull);
+		m->genres_null = isnull;
+		if (!isnull)
+			m->ng = text_items(g, &m->g);
+		m->nf = text_items(SPI_getbinval(mt->vals[i], td, 4, &isnull), &m->f);
+		m->nq = text_items(SPI_getbinval(mt->vals[i], td, 5, &isnull), &m->q);
+		m->na = text_items(SPI_getbinval(mt->vals[i], td, 2, &isnull), &m->a);
+	}
+	*out = rows;
+	return n;
+}
+
+static const RecPool *sort_pool;	/* (for pool_id_cmp) */
+
+static int
+pool_id_cmp(const void *a, const void *b)
+{
+	return strcmp(sort_pool->ids.key[*(const int32 *) a], sort_pool->ids.key[*(const int32 *) b]);
+}
+
+/* the same from the pool in memory (the ids by SQL); flags the members' pool positions */
+static int
+members_from_pool(const RecArgs *a, const RecPool *pool, const char *pid, MemberRow **out,
+				  bool **member)
+{
+	Datum		arg[1] = {CStringGetTextDatum(pid)};
+	int32	   *idx;
+	int			n = 0;
+	MemberRow  *rows;
+
+	run(Q_MEMBER_IDS, a->schema, arg, NULL);
+	idx = palloc(sizeof(int32) * Max(SPI_processed, 1));
+	*member = palloc0(sizeof(bool) * Max(pool->n, 1));
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		text	   *id = DatumGetTextPP(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+		int32		t = rec_keys_find(&pool->ids, VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id));
+
+		if (t >= 0 && !(*member)[t])
+		{
+			(*member)[t] = true;
+			idx[n++] = t;
+		}
+	}
+	SPI_freetuptable(SPI_tuptable);
+	sort_pool = pool;
+	qsort(idx, n, sizeof(int32), pool_id_cmp);
+	rows = palloc0(sizeof(MemberRow) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		MemberRow  *m = &rows[i];
+		int32		t = idx[i];
+		const RecPoolCombo *cb = &pool->combos[pool->combo[t]];
+
+		m->id = pool->ids.key[t];
+		m->v = pool->v + (Size) t * pool->dim;
+		m->dim = pool->dim;
+		m->genres_null = cb->genres == NULL;
+		if (cb->genres)
+			m->ng = text_items(PointerGetDatum(cb->genres), &m->g);
+		m->nf = text_items(PointerGetDatum(cb->families), &m->f);
+		m->nq = text_items(PointerGetDatum(cb->groups), &m->q);
+		m->na = pool->art_first[t + 1] - pool->art_first[t];
+		m->a = palloc(sizeof(char *) * Max(m->na, 1));
+		for (int k = 0; k < m->na; k++)
+			m->a[k] = pool->artist_ids.key[pool->art_idx[pool->art_first[t] + k]];
+	}
+	*out = rows;
+	return n;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -479,14 +615,11 @@ member_order_cmp(const void *a, const void *b)
 
 /*
  * Everything recommend() knows about the playlist, from its members' pool
- * rows (Q_MEMBERS just ran): false when no member has a vector.
+ * rows (in id order): false when no member has a vector.
  */
 static bool
-step_evidence(const RecArgs *a, RecEvidence *ev, MemoryContext cxt)
+step_evidence(const RecArgs *a, RecEvidence *ev, MemoryContext cxt, const MemberRow *mrows, int n)
 {
-	SPITupleTable *mt = SPI_tuptable;
-	TupleDesc	td = mt->tupdesc;
-	int			n = (int) SPI_processed;
 	char	  **ids;
 	float	   *vs;
 	bool	   *keep;
@@ -507,18 +640,14 @@ step_evidence(const RecArgs *a, RecEvidence *ev, MemoryContext cxt)
 	vs = NULL;
 	for (int i = 0; i < n; i++)
 	{
-		bool		isnull;
-		FeatureVector *v;
-
-		ids[i] = TextDatumGetCString(SPI_getbinval(mt->vals[i], td, 1, &isnull));
-		v = DatumGetFeatureVector(SPI_getbinval(mt->vals[i], td, 6, &isnull));
+		ids[i] = mrows[i].id;
 		if (ev->dim < 0)
 		{
-			ev->dim = v->dim;
-			vs = palloc(sizeof(float) * (Size) n * v->dim);
+			ev->dim = mrows[i].dim;
+			vs = palloc(sizeof(float) * (Size) n * ev->dim);
 		}
-		CheckFeatureVectorDims(ev->dim, v->dim);
-		memcpy(vs + (Size) i * ev->dim, v->x, sizeof(float) * ev->dim);
+		CheckFeatureVectorDims(ev->dim, mrows[i].dim);
+		memcpy(vs + (Size) i * ev->dim, mrows[i].v, sizeof(float) * ev->dim);
 		keep[i] = true;
 	}
 	rec_shares_from_c(&ev->member_set, cxt, n, ids, NULL);
@@ -587,37 +716,22 @@ step_evidence(const RecArgs *a, RecEvidence *ev, MemoryContext cxt)
 	/* the kept members' genres, families, groups (known ones) and artists */
 	for (int i = 0; i < n; i++)
 	{
-		bool		isnull;
-		Datum		g;
+		const MemberRow *m = &mrows[i];
 
 		if (!keep[i])
 			continue;
-		g = SPI_getbinval(mt->vals[i], td, 3, &isnull);
-		if (!isnull)
+		if (!m->genres_null && m->ng > 0)
 		{
-			char	  **items;
-			int			ni = text_items(g, &items);
-
-			if (ni > 0)
-			{
-				known += 1;
-				for (int k = 0; k < ni; k++)
-					bag_add(&bags[0], items[k]);
-				for (int c = 4; c <= 5; c++)
-				{
-					ni = text_items(SPI_getbinval(mt->vals[i], td, c, &isnull), &items);
-					for (int k = 0; k < ni; k++)
-						bag_add(&bags[c - 3], items[k]);
-				}
-			}
+			known += 1;
+			for (int k = 0; k < m->ng; k++)
+				bag_add(&bags[0], m->g[k]);
+			for (int k = 0; k < m->nf; k++)
+				bag_add(&bags[1], m->f[k]);
+			for (int k = 0; k < m->nq; k++)
+				bag_add(&bags[2], m->q[k]);
 		}
-		{
-			char	  **items;
-			int			ni = text_items(SPI_getbinval(mt->vals[i], td, 2, &isnull), &items);
-
-			for (int k = 0; k < ni; k++)
-				bag_add(&bags[3], items[k]);
-		}
+		for (int k = 0; k < m->na; k++)
+			bag_add(&bags[3], m->a[k]);
 	}
 	known = Max(known, 1);
 	everyone = Max(ev->n_kept, 1);
@@ -657,7 +771,19 @@ step_evidence(const RecArgs *a, RecEvidence *ev, MemoryContext cxt)
 		Datum		arg[1];
 
 		/* the artists' tracks in the pool (library's and all) */
-		if (na > 0)
+		if (na > 0 && ev->pool)
+		{
+			for (int k = 0; k < na; k++)
+			{
+				int32		x = rec_keys_find(&ev->pool->artist_ids, ak[k], strlen(ak[k]));
+
+				if (x < 0)
+					continue;
+				alib[k] = (double) ev->pool->artists[x].library_tracks;
+				aall[k] = (double) ev->pool->artists[x].tracks;
+			}
+		}
+		else if (na > 0)
 		{
 			arg[0] = PointerGetDatum(text_array(ak, na));
 			MemoryContextSwitchTo(old);
@@ -679,29 +805,73 @@ step_evidence(const RecArgs *a, RecEvidence *ev, MemoryContext cxt)
 		/* the signatures holding one of the genres: library counts now, bounds later */
 		ev->sigs = NULL;
 		ev->n_sigs = 0;
-		if (ng > 0)
+		if (ng > 0 && ev->pool)
+		{
+			const RecPool *pool = ev->pool;
+			bool	   *taken = palloc0(sizeof(bool) * Max(pool->n_sigs, 1));
+
+			ev->sigs = palloc(sizeof(SigRow) * Max(pool->n_sigs, 1));
+			for (int k = 0; k < ng; k++)
+			{
+				int32		gi = rec_keys_find(&pool->genres, gk[k], strlen(gk[k]));
+
+				if (gi < 0)
+					continue;
+				for (int32 j = pool->genre_first[gi]; j < pool->genre_first[gi + 1]; j++)
+				{
+					int32		x = pool->genre_sigs[j];
+					const RecPoolSig *ps = &pool->sigs[x];
+					SigRow	   *sr;
+
+					if (taken[x])
+						continue;
+					taken[x] = true;
+					sr = &ev->sigs[ev->n_sigs++];
+					sr->genres = ps->genres;
+					sr->families = ps->families;
+					sr->groups = ps->groups;
+					sr->ng = ps->ng;
+					sr->g = ps->g;
+					sr->tracks = ps->tracks;
+					sr->library_tracks = ps->library_tracks;
+					sr->pool_sig = x;
+				}
+			}
+		}
+		else if (ng > 0)
 		{
 			arg[0] = PointerGetDatum(text_array(gk, ng));
 			MemoryContextSwitchTo(old);
 			run(Q_SIGNATURES, a->schema, arg, NULL);
 			MemoryContextSwitchTo(cxt);
-			ev->sigs = SPI_tuptable;
-			ev->n_sigs = SPI_processed;
-			for (uint64 r = 0; r < ev->n_sigs; r++)
+			ev->sigs = palloc(sizeof(SigRow) * Max(SPI_processed, 1));
+			ev->n_sigs = (int) SPI_processed;
+			for (int r = 0; r < ev->n_sigs; r++)
 			{
 				bool		isnull;
-				HeapTuple	tup = ev->sigs->vals[r];
-				char	  **items;
-				int			ni = text_items(SPI_getbinval(tup, ev->sigs->tupdesc, 1, &isnull), &items);
-				int64		lib = DatumGetInt64(SPI_getbinval(tup, ev->sigs->tupdesc, 5, &isnull));
+				HeapTuple	tup = SPI_tuptable->vals[r];
+				TupleDesc	td = SPI_tuptable->tupdesc;
+				SigRow	   *sr = &ev->sigs[r];
 
-				for (int k = 0; k < ni; k++)
-				{
-					int			g = find_key(gk, ng, items[k]);
+				sr->genres = DatumGetArrayTypeP(SPI_getbinval(tup, td, 1, &isnull));
+				sr->families = DatumGetArrayTypeP(SPI_getbinval(tup, td, 2, &isnull));
+				sr->groups = DatumGetArrayTypeP(SPI_getbinval(tup, td, 3, &isnull));
+				sr->ng = text_items(PointerGetDatum(sr->genres), &sr->g);
+				sr->tracks = DatumGetInt64(SPI_getbinval(tup, td, 4, &isnull));
+				sr->library_tracks = DatumGetInt64(SPI_getbinval(tup, td, 5, &isnull));
+				sr->pool_sig = -1;
+			}
+		}
+		for (int r = 0; r < ev->n_sigs; r++)
+		{
+			const SigRow *sr = &ev->sigs[r];
 
-					if (g >= 0)
-						glib_i[g] += lib;
-				}
+			for (int k = 0; k < sr->ng; k++)
+			{
+				int			g = find_key(gk, ng, sr->g[k]);
+
+				if (g >= 0)
+					glib_i[g] += sr->library_tracks;
 			}
 		}
 		for (int k = 0; k < ng; k++)
@@ -766,6 +936,10 @@ typedef struct RecSearch
 	/* the picks */
 	int64		n_picked;
 	RecCand   **picked;
+	/* with the pool in memory: each artist's affinity, and a_hi, by pool position */
+	double	   *pool_aff;
+	bool	   *pool_hi;
+	uint32		visits;			/* pool tracks looked at (interrupt checks) */
 } RecSearch;
 
 /* a signature sharing a genre with the playlist */
@@ -776,6 +950,7 @@ typedef struct SigBound
 	bool		has_term[3];
 	int64		tracks;
 	ArrayType  *genres;
+	int32		pool_sig;		/* its position in the pool in memory */
 	int			order;			/* position in the fetch, for ties */
 } SigBound;
 
@@ -937,6 +1112,76 @@ take_rows(RecSearch *s, bool skip_hi, const SigBound *sigs)
 		MemoryContextSwitchTo(old);
 	}
 	SPI_freetuptable(tt);
+}
+
+/*
+ * The same for one track of the pool in memory: the same tests and the same
+ * sums, in the same order, as take_rows.
+ */
+static void
+take_pool_track(RecSearch *s, int32 t, bool skip_hi, const SigBound *sig)
+{
+	const RecEvidence *ev = s->ev;
+	const RecPool *pool = ev->pool;
+	const float *v = pool->v + (Size) t * pool->dim;
+	int32		a0 = pool->art_first[t];
+	int32		a1 = pool->art_first[t + 1];
+	double		cheap = 0.0;
+	double		artist = 0.0;
+	RecCand    *c;
+
+	if ((s->visits++ & 1023) == 0)
+		CHECK_FOR_INTERRUPTS();
+	if (ev->pool_member[t])
+		return;
+	if (s->a->source >= 0 && pool->in_library[t] != (s->a->source == 1))
+		return;
+	if (skip_hi)
+		for (int32 k = a0; k < a1; k++)
+			if (s->pool_hi[pool->art_idx[k]])
+				return;
+	/* (rec_shares_lookup's largest share of the track's artists) */
+	for (int32 k = a0; k < a1; k++)
+		artist = Max(artist, s->pool_aff[pool->art_idx[k]]);
+	if (sig)
+	{
+		cheap += s->w[0] * rec_cosine_to_unit(ev->unit_profile, v, ev->dim);
+		for (int k = 0; k < 3; k++)
+			if (sig->has_term[k])
+				cheap += sig->terms[k];
+	}
+	else
+	{
+		const RecPoolCombo *cb = &pool->combos[pool->combo[t]];
+		ArrayType  *items[3] = {cb->genres, cb->families, cb->groups};
+
+		if (!groups_pass(s, cb->groups))
+			return;
+		cheap += s->w[0] * rec_cosine_to_unit(ev->unit_profile, v, ev->dim);
+		for (int k = 0; k < 3; k++)
+		{
+			if (items[k] == NULL || s->w[1 + k] == 0.0)
+				continue;
+			cheap += s->w[1 + k] * rec_shares_lookup(&ev->shares[k], items[k], true);
+		}
+	}
+	if (s->w[4] != 0.0)
+		cheap += s->w[4] * artist;
+
+	c = new_candidate(s);
+	c->id = pool->ids.key[t];
+	c->artist = a1 > a0 ? pool->artist_ids.key[pool->art_idx[a0]] : NULL;
+	c->v = (float *) v;
+	c->cheap = cheap;
+	c->scored = false;
+}
+
+/* the part of a track list (the library's first, n_lib of them) the source asked for reads */
+static void
+source_part(const RecArgs *a, int32 first, int32 count, int32 n_lib, int32 *from, int32 *to)
+{
+	*from = a->source == 0 ? first + n_lib : first;
+	*to = a->source == 1 ? first + n_lib : first + count;
 }
 
 static int
@@ -1141,34 +1386,50 @@ step_search(RecSearch *s)
 		}
 		rec_shares_from_c(&s->a_hi, s->cxt, n_hi, hi, NULL);
 		s->artist_max = a->w_artist * amax;
+		if (ev->pool)
+		{
+			const RecPool *pool = ev->pool;
+
+			s->pool_aff = palloc0(sizeof(double) * Max(pool->n_artists, 1));
+			s->pool_hi = palloc0(sizeof(bool) * Max(pool->n_artists, 1));
+			for (int k = 0; k < ev->n_artists; k++)
+			{
+				int32		x = rec_keys_find(&pool->artist_ids, ev->artist_keys[k], strlen(ev->artist_keys[k]));
+
+				if (x >= 0)
+					s->pool_aff[x] = ev->artist_aff[k];
+			}
+			for (int i = 0; i < n_hi; i++)
+			{
+				int32		x = rec_keys_find(&pool->artist_ids, hi[i], strlen(hi[i]));
+
+				if (x >= 0)
+					s->pool_hi[x] = true;
+			}
+		}
 	}
 	other_max = a->w_family * ev->family_max + a->w_group * ev->group_max + s->artist_max;
 
 	/* the signatures' bounds, once */
 	if (!exhaustive && ev->n_genres > 0 && ev->n_sigs > 0)
 	{
-		TupleDesc	td = ev->sigs->tupdesc;
-
 		sb = palloc(sizeof(SigBound) * ev->n_sigs);
-		for (uint64 r = 0; r < ev->n_sigs; r++)
+		for (int r = 0; r < ev->n_sigs; r++)
 		{
-			HeapTuple	tup = ev->sigs->vals[r];
-			bool		isnull;
-			ArrayType  *genres = DatumGetArrayTypeP(SPI_getbinval(tup, td, 1, &isnull));
-			ArrayType  *families = DatumGetArrayTypeP(SPI_getbinval(tup, td, 2, &isnull));
-			ArrayType  *groups = DatumGetArrayTypeP(SPI_getbinval(tup, td, 3, &isnull));
+			const SigRow *sr = &ev->sigs[r];
 
-			if (!groups_pass(s, groups))
+			if (!groups_pass(s, sr->groups))
 				continue;
-			sb[n_sb].genres = genres;
+			sb[n_sb].genres = sr->genres;
+			sb[n_sb].pool_sig = sr->pool_sig;
 			sb[n_sb].order = n_sb;
 			/* the tracks of the source asked for: what a round reads */
-			sb[n_sb].tracks = DatumGetInt64(SPI_getbinval(tup, td, 4, &isnull));
+			sb[n_sb].tracks = sr->tracks;
 			if (a->source == 1)
-				sb[n_sb].tracks = DatumGetInt64(SPI_getbinval(tup, td, 5, &isnull));
+				sb[n_sb].tracks = sr->library_tracks;
 			else if (a->source == 0)
-				sb[n_sb].tracks -= DatumGetInt64(SPI_getbinval(tup, td, 5, &isnull));
-			signature_bound(s, &sb[n_sb], genres, families, groups);
+				sb[n_sb].tracks -= sr->library_tracks;
+			signature_bound(s, &sb[n_sb], sr->genres, sr->families, sr->groups);
 			n_sb++;
 		}
 		qsort(sb, n_sb, sizeof(SigBound), sig_bound_cmp);
@@ -1203,7 +1464,21 @@ step_search(RecSearch *s)
 			/* every signature is in: if this round is not enough, the next reads everything */
 			full_next = !has_bound;
 			bound = Max(has_bound ? bound : 0, 1.0 + other_max);
-			if (has_t && n_in > sigs_read)
+			if (has_t && n_in > sigs_read && ev->pool)
+			{
+				for (int i = sigs_read; i < n_in; i++)
+				{
+					const RecPoolSig *ps = &ev->pool->sigs[sb[i].pool_sig];
+					int32		from,
+								to;
+
+					source_part(a, ps->first, ps->count, ps->n_lib, &from, &to);
+					for (int32 j = from; j < to; j++)
+						take_pool_track(s, ev->pool->sig_tracks[j], true, &sb[i]);
+				}
+				sigs_read = n_in;
+			}
+			else if (has_t && n_in > sigs_read)
 			{
 				/*
 				 * the signatures new in this round (rounds grow: the earlier
@@ -1247,7 +1522,36 @@ step_search(RecSearch *s)
 				char		nulls[2] = {' ', a->source < 0 ? 'n' : ' '};
 
 				hi_read = true;
-				if (s->a_hi.n > 0)
+				if (s->a_hi.n > 0 && ev->pool)
+				{
+					const RecPool *pool = ev->pool;
+					bool	   *seen = palloc0(sizeof(bool) * Max(pool->n, 1));
+					int32		from,
+								to;
+
+					for (int i = 0; i < s->a_hi.n; i++)
+					{
+						int32		x = rec_keys_find(&pool->artist_ids, s->a_hi.entries[i].key,
+													  s->a_hi.entries[i].len);
+
+						if (x < 0)
+							continue;
+						source_part(a, pool->artists[x].first, pool->artists[x].count,
+									(int32) pool->artists[x].library_tracks, &from, &to);
+						for (int32 j = from; j < to; j++)
+						{
+							int32		t = pool->artist_tracks[j];
+
+							if (!seen[t])
+							{
+								seen[t] = true;
+								take_pool_track(s, t, false, NULL);
+							}
+						}
+					}
+					pfree(seen);
+				}
+				else if (s->a_hi.n > 0)
 				{
 					char	  **hi = palloc(sizeof(char *) * s->a_hi.n);
 
@@ -1268,21 +1572,54 @@ step_search(RecSearch *s)
 			 * with the playlist are left (those of a signature the group
 			 * filter dropped would be dropped again).
 			 */
-			Datum		args[2] = {PointerGetDatum(text_array(ev->genre_keys, ev->n_genres)),
-			BoolGetDatum(a->source == 1)};
-			char		nulls[2] = {' ', a->source < 0 ? 'n' : ' '};
+			if (ev->pool)
+			{
+				const RecPool *pool = ev->pool;
+				bool	   *shares_genre = palloc(sizeof(bool) * Max(pool->n_combos, 1));
+				int32		n = a->source == 1 ? pool->n_library : pool->n;
 
-			run(Q_REST_TRACKS, a->schema, args, nulls);
-			take_rows(s, true, NULL);
+				for (int32 c = 0; c < pool->n_combos; c++)
+					shares_genre[c] = pool->combos[c].genres != NULL &&
+						rec_shares_overlap(&ev->shares[0], pool->combos[c].genres);
+
+				for (int32 i = 0; i < n; i++)
+				{
+					int32		t = a->source == 1 ? pool->library[i] : i;
+
+					if (!shares_genre[pool->combo[t]])
+						take_pool_track(s, t, true, NULL);
+				}
+				pfree(shares_genre);
+			}
+			else
+			{
+				Datum		args[2] = {PointerGetDatum(text_array(ev->genre_keys, ev->n_genres)),
+				BoolGetDatum(a->source == 1)};
+				char		nulls[2] = {' ', a->source < 0 ? 'n' : ' '};
+
+				run(Q_REST_TRACKS, a->schema, args, nulls);
+				take_rows(s, true, NULL);
+			}
 		}
 		else if (!has_t)
 		{
 			/* the last round: the whole pool, afresh */
-			Datum		args[1] = {BoolGetDatum(a->source == 1)};
-
 			s->cands.n = 0;
-			run(Q_ALL_TRACKS, a->schema, args, a->source < 0 ? "n" : " ");
-			take_rows(s, false, NULL);
+			if (ev->pool)
+			{
+				const RecPool *pool = ev->pool;
+				int32		n = a->source == 1 ? pool->n_library : pool->n;
+
+				for (int32 i = 0; i < n; i++)
+					take_pool_track(s, a->source == 1 ? pool->library[i] : i, false, NULL);
+			}
+			else
+			{
+				Datum		args[1] = {BoolGetDatum(a->source == 1)};
+
+				run(Q_ALL_TRACKS, a->schema, args, a->source < 0 ? "n" : " ");
+				take_rows(s, false, NULL);
+			}
 		}
 		qsort(s->cands.c, s->cands.n, sizeof(RecCand), by_cheap);
 
@@ -1297,7 +1634,7 @@ step_search(RecSearch *s)
 			double		min_ub = mm > 0 ? s->cands.c[mm - 1].cheap + a->w_near : 0;
 
 			step_pick(s, mm);
-			elog(DEBUG1, "recommend: %s, m " INT64_FORMAT ", scored %d, picks " INT64_FORMAT ", bound %g",
+			elog(DEBUG2, "recommend: %s, m " INT64_FORMAT ", scored %d, picks " INT64_FORMAT ", bound %g",
 				 has_t ? "signature round" : "whole pool", m, mm, s->n_picked, bound);
 			if (mm < m || (s->n_picked >= a->n && s->picked[a->n - 1]->total > min_ub + REC_SLACK))
 				break;
@@ -1741,12 +2078,17 @@ recommend_run(PG_FUNCTION_ARGS)
 	pid = step_resolve(&a);
 	if (a.n > 0 && pid != NULL)
 	{
-		Datum		v[1] = {CStringGetTextDatum(pid)};
+		MemberRow  *mrows;
+		int			n_members;
 
-		run(Q_MEMBERS, a.schema, v, NULL);
+		ev.pool = rec_pool_get();
+		if (ev.pool)
+			n_members = members_from_pool(&a, ev.pool, pid, &mrows, &ev.pool_member);
+		else
+			n_members = members_by_sql(&a, pid, &mrows);
 		INSTR_TIME_SET_CURRENT(t1);
 		ms[0] = elapsed_ms(t0, t1);
-		if (!step_evidence(&a, &ev, callcxt))
+		if (!step_evidence(&a, &ev, callcxt, mrows, n_members))
 			ereport(NOTICE,
 					(errmsg("playlist \"%s\" has no tracks with audio features: nothing to recommend from",
 							a.playlist)));
@@ -1764,7 +2106,7 @@ recommend_run(PG_FUNCTION_ARGS)
 			INSTR_TIME_SET_CURRENT(t0);
 			ms[3] = elapsed_ms(t1, t0);
 			n_rows = (int) s.n_picked;
-			elog(DEBUG1, "recommend: resolve %.3f ms, evidence %.3f ms, search %.3f ms (%d candidates), explain %.3f ms",
+			elog(DEBUG2, "recommend: resolve %.3f ms, evidence %.3f ms, search %.3f ms (%d candidates), explain %.3f ms",
 				 ms[0], ms[1], ms[2], s.cands.n, ms[3]);
 		}
 	}

@@ -15,6 +15,9 @@ SELECT format('SELECT r FROM (SELECT %L || ''|'' || ROW(%s)::text AS r FROM %s t
   JOIN pg_class c ON d.classid = 'pg_class'::regclass AND c.oid = d.objid AND c.relkind = 'r'
   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
  WHERE e.extname = 'listen_wiseer'
+   -- (its one number comes from a sequence: it tells this database's pool states apart, no two
+   -- databases' numbers mean the same)
+   AND c.relname <> 'recommend_pool_generation'
    AND (c.oid = ANY (e.extconfig) OR a.atttypid <> 'timestamptz'::regtype)
    AND (:'cols' = 'all' OR c.oid = ANY (e.extconfig))
    AND (:'keep' = '' OR c.oid::regclass::text || '.' || a.attname = ANY (string_to_array(:'keep', ',')))
