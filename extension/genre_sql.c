@@ -22,10 +22,13 @@
 
 #include "access/htup_details.h"
 #include "access/parallel.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -38,6 +41,7 @@
 #include "utils/snapmgr.h"
 
 #include "genre_rules.h"
+#include "table_read.h"
 
 /*
  * Mapping one genre
@@ -154,19 +158,27 @@ get_text(int row, int col)
 }
 
 static int
+group_of(const char *s)
+{
+	return s ? genre_group_from_name(s) : GENRE_GROUP_NONE;
+}
+
+static int
+family_of(GenreRuleSet *rs, const char *s)
+{
+	return s ? genre_family_lookup(rs, s) : -1;
+}
+
+static int
 get_group(int row, int col)
 {
-	char	   *s = get_text(row, col);
-
-	return s ? genre_group_from_name(s) : GENRE_GROUP_NONE;
+	return group_of(get_text(row, col));
 }
 
 static int
 get_family(GenreRuleSet *rs, int row, int col)
 {
-	char	   *s = get_text(row, col);
-
-	return s ? genre_family_lookup(rs, s) : -1;
+	return family_of(rs, get_text(row, col));
 }
 
 static int
@@ -224,6 +236,117 @@ load_rules(MemoryContext cxt)
 	return rs;
 }
 
+/* ------------------------------------------------------------------------ */
+/* The same rows read by direct scans (table_read.h): planning four queries  */
+/* was most of a session's first genre_map() or recommend() call.            */
+/* ------------------------------------------------------------------------ */
+
+typedef struct RuleRow
+{
+	bool		is_default;
+	char	   *key;			/* family, alias, pattern or genre: the order */
+	char	   *a;				/* genre_group, canonical, family or family */
+	char	   *b;				/* -, -, genre_group, genre_group */
+	int32		priority;
+} RuleRow;
+
+/* ORDER BY [is_default,] key COLLATE "C" (false before true; keys are primary keys) */
+static int
+rule_row_cmp(const void *x, const void *y)
+{
+	const RuleRow *p = x;
+	const RuleRow *q = y;
+
+	if (p->is_default != q->is_default)
+		return p->is_default ? 1 : -1;
+	return strcmp(p->key, q->key);
+}
+
+static char *
+text_or_null(TupleTableSlot *slot, int col)
+{
+	return slot->tts_isnull[col] ? NULL : TextDatumGetCString(slot->tts_values[col]);
+}
+
+/*
+ * The rows of one rule table, sorted: key, a, b name columns (b may be
+ * NULL), prio the priority's (NULL: 0), enabled the filter's (NULL: every
+ * row), by_default whether is_default orders first.
+ */
+static RuleRow *
+read_rule_rows(Oid relid, const char *key, const char *a, const char *b, const char *prio,
+			   const char *enabled, bool by_default, int *n)
+{
+	Relation	rel = lw_table_open_read(relid);
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+	int			c_key = lw_table_column(rel, key);
+	int			c_a = lw_table_column(rel, a);
+	int			c_b = b ? lw_table_column(rel, b) : -1;
+	int			c_prio = prio ? lw_table_column(rel, prio) : -1;
+	int			c_enabled = enabled ? lw_table_column(rel, enabled) : -1;
+	int			c_default = by_default ? lw_table_column(rel, "is_default") : -1;
+	int			cap = 256;
+	RuleRow    *rows = palloc(sizeof(RuleRow) * cap);
+
+	*n = 0;
+	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		RuleRow    *r;
+
+		CHECK_FOR_INTERRUPTS();
+		slot_getallattrs(slot);
+		if (c_enabled >= 0 && !DatumGetBool(slot->tts_values[c_enabled]))
+			continue;
+		if (*n == cap)
+		{
+			cap *= 2;
+			rows = repalloc(rows, sizeof(RuleRow) * cap);
+		}
+		r = &rows[(*n)++];
+		r->key = text_or_null(slot, c_key);
+		r->a = text_or_null(slot, c_a);
+		r->b = c_b >= 0 ? text_or_null(slot, c_b) : NULL;
+		r->priority = c_prio >= 0 && !slot->tts_isnull[c_prio] ? DatumGetInt32(slot->tts_values[c_prio]) : 0;
+		r->is_default = c_default >= 0 && DatumGetBool(slot->tts_values[c_default]);
+	}
+	table_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	table_close(rel, AccessShareLock);
+	qsort(rows, *n, sizeof(RuleRow), rule_row_cmp);
+	return rows;
+}
+
+/* load_rules, by direct scans: the same rows in the same order */
+static GenreRuleSet *
+load_rules_direct(MemoryContext cxt)
+{
+	GenreRuleSet *rs = genre_ruleset_create(genre_palloc, cxt);
+	RuleRow    *rows;
+	int			n;
+
+	rows = read_rule_rows(cache_relids[0], "family", "genre_group", NULL, "priority", NULL, false, &n);
+	for (int i = 0; i < n; i++)
+		genre_ruleset_add_family(rs, rows[i].key, group_of(rows[i].a), rows[i].priority);
+
+	rows = read_rule_rows(cache_relids[1], "alias", "canonical", NULL, NULL, "enabled", true, &n);
+	for (int i = 0; i < n; i++)
+		genre_ruleset_add_alias(rs, cstring_utf8(rows[i].key), cstring_utf8(rows[i].a));
+
+	rows = read_rule_rows(cache_relids[2], "pattern", "family", "genre_group", "priority", "enabled", true, &n);
+	for (int i = 0; i < n; i++)
+		genre_ruleset_add_rule(rs, cstring_utf8(rows[i].key), family_of(rs, rows[i].a),
+							   group_of(rows[i].b), rows[i].priority);
+
+	rows = read_rule_rows(cache_relids[3], "genre", "family", "genre_group", NULL, NULL, false, &n);
+	for (int i = 0; i < n; i++)
+		genre_ruleset_add_override(rs, cstring_utf8(rows[i].key), family_of(rs, rows[i].a),
+								   group_of(rows[i].b));
+
+	genre_ruleset_finish(rs);
+	return rs;
+}
+
 /* The compiled rules, loading them if they changed. */
 static GenreRuleSet *
 genre_rules_get(void)
@@ -276,7 +399,12 @@ genre_rules_get(void)
 	}
 	PG_TRY();
 	{
-		rs = load_rules(cxt);
+		bool		rls = false;
+
+		/* (row-level security on a rule table: only SQL applies its policies) */
+		for (int i = 0; i < GENRE_NTABLES; i++)
+			rls = rls || lw_table_rls(cache_relids[i]);
+		rs = rls ? load_rules(cxt) : load_rules_direct(cxt);
 	}
 	PG_FINALLY();
 	{

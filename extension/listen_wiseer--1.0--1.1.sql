@@ -1376,6 +1376,36 @@ DROP INDEX listen_wiseer.tracks_features_unchecked_idx;
 CREATE INDEX tracks_features_unchecked_idx ON listen_wiseer.tracks (track_id)
 	WHERE features_checked_at IS NULL AND in_library;
 
+-- 1.1: a credits statement recomputes only the pool rows of tracks with a vector.
+CREATE OR REPLACE FUNCTION listen_wiseer.recommend_pool_credits_changed() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	ids text[];
+BEGIN
+	-- Only tracks with a vector have pool rows: the credits of the others
+	-- (an import's or a sync's new tracks, whose vectors refresh_vectors()
+	-- adds later, with their pool rows) change nothing here, and touching
+	-- nothing leaves the pool's generation, so every session's copy of the
+	-- pool stays valid (sql/62_recommend_pool_generation.sql).
+	IF TG_OP = 'INSERT' THEN
+		ids := ARRAY(SELECT DISTINCT n.track_id FROM new_rows n
+		              WHERE EXISTS (SELECT FROM listen_wiseer.track_vectors tv WHERE tv.track_id = n.track_id));
+	ELSIF TG_OP = 'DELETE' THEN
+		ids := ARRAY(SELECT DISTINCT o.track_id FROM old_rows o
+		              WHERE EXISTS (SELECT FROM listen_wiseer.track_vectors tv WHERE tv.track_id = o.track_id));
+	ELSE
+		ids := ARRAY(SELECT u.track_id FROM (SELECT n.track_id FROM new_rows n UNION SELECT o.track_id FROM old_rows o) u
+		              WHERE EXISTS (SELECT FROM listen_wiseer.track_vectors tv WHERE tv.track_id = u.track_id));
+	END IF;
+	IF pg_catalog.cardinality(ids) > 0 THEN
+		PERFORM listen_wiseer.recommend_pool_sync(ids);
+	END IF;
+	RETURN NULL;
+END;
+$$;
+
 -- ---------------------------------------------------------------------------
 -- 1.1: the pool's generation.  recommend() keeps the pool in backend memory
 -- between calls (extension/recommend_pool_cache.c) and uses that copy while

@@ -387,7 +387,28 @@ typedef struct BaseCache
  * The kernels below are kept out of line: recommend_run.c calls them too, and
  * each must round exactly as here wherever it is called from.
  */
-pg_noinline void
+pg_noinline int
+rec_text_items(ArrayType *a, MemoryContext cxt, char ***out)
+{
+	Datum	   *d;
+	bool	   *nl;
+	int			n;
+	int			k = 0;
+	MemoryContext old;
+
+	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &d, &nl, &n);
+	old = MemoryContextSwitchTo(cxt);
+	*out = palloc(sizeof(char *) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+		if (!nl[i])
+			(*out)[k++] = TextDatumGetCString(d[i]);
+	MemoryContextSwitchTo(old);
+	pfree(d);
+	pfree(nl);
+	return k;
+}
+
+void
 rec_unit_vector(const float *x, int dim, float *unit)
 {
 	double		norm = 0.0;

@@ -28,10 +28,8 @@
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
-#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/rel.h"
-#include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -39,6 +37,8 @@
 
 #include "feature_vector.h"
 #include "recommend_pool_cache.h"
+#include "recommend_score.h"
+#include "table_read.h"
 
 /* listen_wiseer.recommend_cache_size, in kB: 0 = no copy */
 static int	cache_size_kb = 256 * 1024;
@@ -50,6 +50,9 @@ static RecPool *pool;
 static Oid	skipped_relid = InvalidOid;
 static int64 skipped_generation = -1;
 static int	skipped_size_kb;
+
+/* has this session called recommend() before (see rec_pool_get) */
+static bool called_before = false;
 
 void
 rec_pool_define_gucs(void)
@@ -105,13 +108,20 @@ key_hash(const char *key, int len)
 	return hash_combine(h, (uint32) len);
 }
 
+/* where a key table's arrays go: the copy's memory, or (building only) scratch memory */
+static MemoryContext
+keys_cxt(const RecKeys *k)
+{
+	return k->scratch ? k->scratch : pool_cxt;
+}
+
 static void
 keys_reindex(RecKeys *k, uint32 size)
 {
 	if (k->slots)
 		pfree(k->slots);
 	k->mask = size - 1;
-	k->slots = MemoryContextAllocHuge(pool_cxt, sizeof(int32) * size);
+	k->slots = MemoryContextAllocHuge(keys_cxt(k), sizeof(int32) * size);
 	memset(k->slots, 0xff, sizeof(int32) * size);
 	for (int32 i = 0; i < k->n; i++)
 	{
@@ -144,6 +154,25 @@ rec_keys_find(const RecKeys *k, const char *key, int len)
 }
 
 static int32 keys_insert(RecKeys *k, const char *key, int len, uint32 h);
+
+/* room for cap keys without growing */
+static void
+keys_reserve(RecKeys *k, int32 cap)
+{
+	uint32		size = 2048;
+
+	if (cap <= k->cap)
+		return;
+	k->cap = cap;
+	k->key = k->key ? repalloc_huge(k->key, sizeof(char *) * cap)
+		: MemoryContextAllocHuge(keys_cxt(k), sizeof(char *) * cap);
+	k->len = k->len ? repalloc_huge(k->len, sizeof(int32) * cap)
+		: MemoryContextAllocHuge(keys_cxt(k), sizeof(int32) * cap);
+	while (size < (uint32) cap * 2)
+		size <<= 1;
+	if (k->slots == NULL || size > k->mask + 1)
+		keys_reindex(k, size);
+}
 
 /* the position of key, added (copied, NUL-terminated) when new */
 static int32
@@ -184,14 +213,15 @@ keys_insert(RecKeys *k, const char *key, int len, uint32 h)
 	char	   *copy;
 
 	if (k->n == k->cap)
+		keys_reserve(k, Max(1024, k->cap * 2));
+	if (k->scratch)
 	{
-		k->cap = Max(1024, k->cap * 2);
-		k->key = k->key ? repalloc_huge(k->key, sizeof(char *) * k->cap)
-			: MemoryContextAllocHuge(pool_cxt, sizeof(char *) * k->cap);
-		k->len = k->len ? repalloc_huge(k->len, sizeof(int32) * k->cap)
-			: MemoryContextAllocHuge(pool_cxt, sizeof(int32) * k->cap);
+		copy = MemoryContextAlloc(k->scratch, len + 1);
+		memcpy(copy, key, len);
+		copy[len] = '\0';
 	}
-	copy = arena_copy(key, len);
+	else
+		copy = arena_copy(key, len);
 	i = k->n++;
 	k->key[i] = copy;
 	k->len[i] = len;
@@ -222,22 +252,6 @@ array_copy(Datum d)
 	return c;
 }
 
-/* the elements of a text[] as C strings in the pool's memory (nulls skipped) */
-static int
-array_items(ArrayType *a, char ***out)
-{
-	Datum	   *d;
-	bool	   *nl;
-	int			n;
-	int			k = 0;
-
-	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &d, &nl, &n);
-	*out = MemoryContextAlloc(pool_cxt, sizeof(char *) * Max(n, 1));
-	for (int i = 0; i < n; i++)
-		if (!nl[i])
-			(*out)[k++] = MemoryContextStrdup(pool_cxt, TextDatumGetCString(d[i]));
-	return k;
-}
 
 static void *
 grow(void *arr, int32 *cap, int32 need, Size elem)
@@ -265,49 +279,11 @@ too_large(void)
 /* ------------------------------------------------------------------------ */
 
 /*
- * A table of the extension's schema, open for reading by the calling user:
- * the privilege SQL would check is checked (the scans below read the heap
- * directly: planning a query per table cost more than reading a small pool).
- */
-static Relation
-open_table(Oid relid, const char *name)
-{
-	AclResult	acl = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
-
-	if (acl != ACLCHECK_OK)
-		aclcheck_error(acl, OBJECT_TABLE, name);
-	return table_open(relid, AccessShareLock);
-}
-
-static Oid
-table_relid(const char *name)
-{
-	return get_relname_relid(name, get_namespace_oid("listen_wiseer", false));
-}
-
-/* the position (0-based) of a column by name in a table's tuples */
-static int
-column(Relation rel, const char *name)
-{
-	TupleDesc	td = RelationGetDescr(rel);
-
-	for (int i = 0; i < td->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(td, i);
-
-		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-			return i;
-	}
-	elog(ERROR, "recommend: column %s.%s not found", RelationGetRelationName(rel), name);
-	return -1;
-}
-
-/*
  * Read the pool into p (pool_cxt current): false when it does not fit or
  * cannot be copied (vectors of different dimensions: the SQL path reports that).
  */
 static bool
-build(RecPool *p, MemoryContext callcxt)
+build(RecPool *p, MemoryContext callcxt, MemoryContext scratch)
 {
 	Relation	rel;
 	TableScanDesc scan;
@@ -321,6 +297,7 @@ build(RecPool *p, MemoryContext callcxt)
 				c_lib;
 	uint64		r = 0;
 	RecKeys		combo_keys = {0};
+	int32		expect;
 	int32		cap_v = 0,
 				cap_combo = 0,
 				cap_lib = 0,
@@ -334,16 +311,29 @@ build(RecPool *p, MemoryContext callcxt)
 	StringInfoData last_key;
 
 	p->dim = -1;
-	initStringInfo(&key);
-	initStringInfo(&last_key);
-	rel = open_table(table_relid("recommend_pool"), "recommend_pool");
-	c_id = column(rel, "track_id");
-	c_artists = column(rel, "artist_ids");
-	c_genres = column(rel, "genres");
-	c_families = column(rel, "families");
-	c_groups = column(rel, "groups");
-	c_v = column(rel, "v");
-	c_lib = column(rel, "in_library");
+	{
+		MemoryContext prev = MemoryContextSwitchTo(scratch);
+
+		initStringInfo(&key);
+		initStringInfo(&last_key);
+		MemoryContextSwitchTo(prev);
+	}
+	rel = lw_table_open_read(lw_table_relid("recommend_pool"));
+	c_id = lw_table_column(rel, "track_id");
+	c_artists = lw_table_column(rel, "artist_ids");
+	c_genres = lw_table_column(rel, "genres");
+	c_families = lw_table_column(rel, "families");
+	c_groups = lw_table_column(rel, "groups");
+	c_v = lw_table_column(rel, "v");
+	c_lib = lw_table_column(rel, "in_library");
+	/* (sized for the rows last counted, so the big arrays are not copied as they grow) */
+	expect = rel->rd_rel->reltuples > 0 ? (int32) Min(rel->rd_rel->reltuples * 1.05 + 64, (double) PG_INT32_MAX / 32) : 1024;
+	keys_reserve(&p->ids, expect);
+	p->in_library = grow(p->in_library, &cap_lib, expect, sizeof(bool));
+	p->art_first = grow(p->art_first, &cap_af, expect + 1, sizeof(int32));
+	p->art_idx = grow(p->art_idx, &cap_ai, expect + expect / 4, sizeof(int32));
+	p->combo = grow(p->combo, &cap_combo, expect, sizeof(int32));
+	combo_keys.scratch = scratch;
 	slot = table_slot_create(rel, NULL);
 	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 	while (ok && table_scan_getnextslot(scan, ForwardScanDirection, slot))
@@ -392,7 +382,10 @@ build(RecPool *p, MemoryContext callcxt)
 			/* the vector: int16 dim, int16 unused, then the floats (FeatureVector after its header) */
 			memcpy(&dim, VARDATA_ANY(vec), sizeof(int16));
 			if (p->dim < 0)
+			{
 				p->dim = dim;
+				p->v = grow(p->v, &cap_v, expect * dim, sizeof(float));
+			}
 			if (dim != p->dim || VARSIZE_ANY_EXHDR(vec) != FV_SIZE(dim) - VARHDRSZ)
 			{
 				ok = false;
@@ -472,15 +465,15 @@ build(RecPool *p, MemoryContext callcxt)
 
 	/* the signatures, as recommend_signatures has them */
 	{
-		RecKeys		sig_keys = {0};
+		RecKeys		sig_keys = {.scratch = scratch};
 		int32		cap_sigs = 0;
 		int32	   *combo_sig;
 		int32	   *track_sig;
 		int32	   *fill;
 
 		/* the combos by their genres, so a signature shares their copies */
-		RecKeys		by_genres = {0};
-		int32	   *genres_combo = MemoryContextAllocHuge(pool_cxt, sizeof(int32) * Max(p->n_combos, 1));
+		RecKeys		by_genres = {.scratch = scratch};
+		int32	   *genres_combo = MemoryContextAllocHuge(scratch, sizeof(int32) * Max(p->n_combos, 1));
 
 		for (int32 c = 0; c < p->n_combos; c++)
 		{
@@ -495,12 +488,12 @@ build(RecPool *p, MemoryContext callcxt)
 					genres_combo[i] = c;
 			}
 		}
-		rel = open_table(table_relid("recommend_signatures"), "recommend_signatures");
-		c_genres = column(rel, "genres");
-		c_families = column(rel, "families");
-		c_groups = column(rel, "groups");
-		c_id = column(rel, "tracks");
-		c_lib = column(rel, "library_tracks");
+		rel = lw_table_open_read(lw_table_relid("recommend_signatures"));
+		c_genres = lw_table_column(rel, "genres");
+		c_families = lw_table_column(rel, "families");
+		c_groups = lw_table_column(rel, "groups");
+		c_id = lw_table_column(rel, "tracks");
+		c_lib = lw_table_column(rel, "library_tracks");
 		slot = table_slot_create(rel, NULL);
 		scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
@@ -532,7 +525,7 @@ build(RecPool *p, MemoryContext callcxt)
 			sg = &p->sigs[i];
 			memset(sg, 0, sizeof(RecPoolSig));
 			sg->genres = cb ? cb->genres : g;
-			sg->ng = array_items(sg->genres, &sg->g);
+			sg->ng = rec_text_items(sg->genres, pool_cxt, &sg->g);
 			sg->families = cb && same_array(cb->families, f) ? cb->families : array_copy(PointerGetDatum(f));
 			sg->groups = cb && same_array(cb->groups, q) ? cb->groups : array_copy(PointerGetDatum(q));
 			sg->tracks = DatumGetInt64(slot->tts_values[c_id]);
@@ -543,14 +536,14 @@ build(RecPool *p, MemoryContext callcxt)
 		table_close(rel, AccessShareLock);
 
 		/* each signature's tracks: those whose genres equal its genres */
-		combo_sig = MemoryContextAllocHuge(pool_cxt, sizeof(int32) * Max(p->n_combos, 1));
+		combo_sig = MemoryContextAllocHuge(scratch, sizeof(int32) * Max(p->n_combos, 1));
 		for (int32 c = 0; c < p->n_combos; c++)
 		{
 			ArrayType  *g = p->combos[c].genres;
 
 			combo_sig[c] = g ? rec_keys_find(&sig_keys, (char *) g, VARSIZE(g)) : -1;
 		}
-		track_sig = MemoryContextAllocHuge(pool_cxt, sizeof(int32) * Max(p->n, 1));
+		track_sig = MemoryContextAllocHuge(scratch, sizeof(int32) * Max(p->n, 1));
 		for (int32 t = 0; t < p->n; t++)
 		{
 			int32		sgi = combo_sig[p->combo[t]];
@@ -559,7 +552,7 @@ build(RecPool *p, MemoryContext callcxt)
 			if (sgi >= 0)
 				p->sigs[sgi].count++;
 		}
-		fill = MemoryContextAllocHuge(pool_cxt, sizeof(int32) * Max(p->n_sigs, 1));
+		fill = MemoryContextAllocHuge(scratch, sizeof(int32) * Max(p->n_sigs, 1));
 		{
 			int32		off = 0;
 
@@ -642,7 +635,7 @@ build(RecPool *p, MemoryContext callcxt)
 				if (p->in_library[t])
 					p->artists[p->art_idx[k]].library_tracks++;
 			}
-		fill = MemoryContextAllocHuge(pool_cxt, sizeof(int32) * Max(p->n_artists, 1));
+		fill = MemoryContextAllocHuge(scratch, sizeof(int32) * Max(p->n_artists, 1));
 		for (int32 i = 0; i < p->n_artists; i++)
 		{
 			p->artists[i].first = off;
@@ -693,6 +686,7 @@ static void
 read_pool(Oid relid, int64 generation)
 {
 	MemoryContext callcxt;
+	MemoryContext scratch;
 	MemoryContext old;
 
 	drop_pool();
@@ -701,12 +695,13 @@ read_pool(Oid relid, int64 generation)
 	arena = NULL;
 	arena_left = 0;
 	callcxt = AllocSetContextCreate(CurrentMemoryContext, "recommend pool rows", ALLOCSET_DEFAULT_SIZES);
+	scratch = AllocSetContextCreate(CurrentMemoryContext, "recommend pool scratch", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(pool_cxt);
 	PG_TRY();
 	{
 		RecPool    *p = palloc0(sizeof(RecPool));
 
-		if (build(p, callcxt))
+		if (build(p, callcxt, scratch))
 		{
 			p->relid = relid;
 			p->generation = generation;
@@ -723,6 +718,7 @@ read_pool(Oid relid, int64 generation)
 	PG_END_TRY();
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(callcxt);
+	MemoryContextDelete(scratch);
 }
 
 const RecPool *
@@ -739,15 +735,14 @@ rec_pool_get(void)
 		drop_pool();
 		return NULL;
 	}
-	relid = table_relid("recommend_pool_generation");
+	relid = lw_table_relid("recommend_pool_generation");
 	if (!OidIsValid(relid))
 		return NULL;
 	/* row-level security on the pool: only SQL applies it */
-	if (check_enable_rls(table_relid("recommend_pool"), InvalidOid, true) == RLS_ENABLED ||
-		check_enable_rls(table_relid("recommend_signatures"), InvalidOid, true) == RLS_ENABLED)
+	if (lw_table_rls(lw_table_relid("recommend_pool")) || lw_table_rls(lw_table_relid("recommend_signatures")))
 		return NULL;
 	{
-		Relation	rel = open_table(relid, "recommend_pool_generation");
+		Relation	rel = lw_table_open_read(relid);
 		TupleTableSlot *slot = table_slot_create(rel, NULL);
 		TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 		int			rows = 0;
@@ -756,7 +751,7 @@ rec_pool_get(void)
 		{
 			HeapTuple	tup = ExecFetchSlotHeapTuple(slot, false, NULL);
 
-			generation = DatumGetInt64(slot_getattr(slot, column(rel, "generation") + 1, &isnull));
+			generation = DatumGetInt64(slot_getattr(slot, lw_table_column(rel, "generation") + 1, &isnull));
 			xmin = HeapTupleHeaderGetXmin(tup->t_data);
 			rows++;
 		}
@@ -774,6 +769,18 @@ rec_pool_get(void)
 		return pool;
 	if (skipped_relid == relid && skipped_generation == generation && cache_size_kb <= skipped_size_kb)
 		return NULL;
+
+	/*
+	 * A session's first call reads by SQL: a session that calls once (a cron
+	 * job, a one-off query) would pay for a copy it never reuses, which with
+	 * a large catalog is seconds and hundreds of megabytes.  The copy is read
+	 * at the second call.
+	 */
+	if (!called_before)
+	{
+		called_before = true;
+		return NULL;
+	}
 
 	INSTR_TIME_SET_CURRENT(start);
 	read_pool(relid, generation);

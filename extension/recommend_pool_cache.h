@@ -55,6 +55,7 @@ typedef struct RecKeys
 	int32	   *len;
 	uint32		mask;
 	int32	   *slots;			/* -1 = empty */
+	MemoryContext scratch;		/* (building: a table not kept, in this memory) */
 } RecKeys;
 
 typedef struct RecPool

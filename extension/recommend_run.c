@@ -95,6 +95,7 @@ enum
 	Q_ALL_TRACKS,
 	Q_REST_TRACKS,
 	Q_TRACKS,
+	Q_TRACK_NAMES,
 	Q_CREDITS,
 	Q_FEATURE_NAMES,
 	Q_COUNT
@@ -174,6 +175,11 @@ static const QueryDef query_defs[Q_COUNT] = {
 		"   AND ($2::pg_catalog.bool IS NULL OR p.in_library = $2)", 2, {TEXTARRAYOID, BOOLOID}},
 	[Q_ALL_TRACKS] = {"SELECT " POOL_COLUMNS " FROM listen_wiseer.recommend_pool p"
 		" WHERE $1::pg_catalog.bool IS NULL OR p.in_library = $1", 1, {BOOLOID}},
+	/* the same without the pool's columns (the pool is in memory) */
+	[Q_TRACK_NAMES] = {"SELECT t.track_id, t.name, t.in_library, t.catalog"
+		" FROM (SELECT DISTINCT u.id FROM pg_catalog.unnest($1::pg_catalog.text[]) AS u(id)) u"
+		" CROSS JOIN LATERAL (SELECT t.* FROM listen_wiseer.tracks t WHERE t.track_id = u.id OFFSET 0) t",
+	1, {TEXTARRAYOID}},
 	[Q_TRACKS] = {"SELECT t.track_id, t.name, t.in_library, t.catalog, p.genres, p.families"
 		" FROM (SELECT DISTINCT u.id FROM pg_catalog.unnest($1::pg_catalog.text[]) AS u(id)) u"
 		" CROSS JOIN LATERAL (SELECT t.* FROM listen_wiseer.tracks t WHERE t.track_id = u.id OFFSET 0) t"
@@ -260,18 +266,7 @@ cstring_cmp(const void *a, const void *b)
 static int
 text_items(Datum arr, char ***out)
 {
-	ArrayType  *a = DatumGetArrayTypeP(arr);
-	Datum	   *d;
-	bool	   *nl;
-	int			n;
-	int			k = 0;
-
-	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &d, &nl, &n);
-	*out = palloc(sizeof(char *) * Max(n, 1));
-	for (int i = 0; i < n; i++)
-		if (!nl[i])
-			(*out)[k++] = TextDatumGetCString(d[i]);
-	return k;
+	return rec_text_items(DatumGetArrayTypeP(arr), CurrentMemoryContext, out);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -349,6 +344,9 @@ typedef struct RecArgs
 				contamination;
 	int32		k_near,
 				min_forest;
+	/* listen_wiseer.feature_names() (IMMUTABLE: read with the weights) */
+	int			n_fnames;
+	char	  **fnames;
 	char	   *schema;
 } RecArgs;
 
@@ -383,7 +381,8 @@ typedef struct RecEvidence
 	double		family_max,
 				group_max;
 	/* the signatures sharing a genre with the playlist */
-	struct SigRow *sigs;
+	RecPoolSig *sigs;			/* (first, count, n_lib unused) */
+	int32	   *sig_pool;		/* each one's position in the pool in memory, -1 */
 	int			n_sigs;
 	/* the pool in memory (NULL: read by SQL), and the members' positions in it */
 	const RecPool *pool;
@@ -407,18 +406,6 @@ typedef struct MemberRow
 			  **a;
 } MemberRow;
 
-/* a signature sharing a genre with the playlist */
-typedef struct SigRow
-{
-	ArrayType  *genres;
-	ArrayType  *families;
-	ArrayType  *groups;
-	int			ng;
-	char	  **g;
-	int64		tracks;
-	int64		library_tracks;
-	int32		pool_sig;		/* its position in the pool in memory */
-} SigRow;
 
 /* one candidate, as far as scoring and picking need it */
 typedef struct RecCand
@@ -810,7 +797,8 @@ step_evidence(const RecArgs *a, RecEvidence *ev, MemoryContext cxt, const Member
 			const RecPool *pool = ev->pool;
 			bool	   *taken = palloc0(sizeof(bool) * Max(pool->n_sigs, 1));
 
-			ev->sigs = palloc(sizeof(SigRow) * Max(pool->n_sigs, 1));
+			ev->sigs = palloc(sizeof(RecPoolSig) * Max(pool->n_sigs, 1));
+			ev->sig_pool = palloc(sizeof(int32) * Max(pool->n_sigs, 1));
 			for (int k = 0; k < ng; k++)
 			{
 				int32		gi = rec_keys_find(&pool->genres, gk[k], strlen(gk[k]));
@@ -820,21 +808,12 @@ step_evidence(const RecArgs *a, RecEvidence *ev, MemoryContext cxt, const Member
 				for (int32 j = pool->genre_first[gi]; j < pool->genre_first[gi + 1]; j++)
 				{
 					int32		x = pool->genre_sigs[j];
-					const RecPoolSig *ps = &pool->sigs[x];
-					SigRow	   *sr;
 
 					if (taken[x])
 						continue;
 					taken[x] = true;
-					sr = &ev->sigs[ev->n_sigs++];
-					sr->genres = ps->genres;
-					sr->families = ps->families;
-					sr->groups = ps->groups;
-					sr->ng = ps->ng;
-					sr->g = ps->g;
-					sr->tracks = ps->tracks;
-					sr->library_tracks = ps->library_tracks;
-					sr->pool_sig = x;
+					ev->sig_pool[ev->n_sigs] = x;
+					ev->sigs[ev->n_sigs++] = pool->sigs[x];
 				}
 			}
 		}
@@ -844,14 +823,15 @@ step_evidence(const RecArgs *a, RecEvidence *ev, MemoryContext cxt, const Member
 			MemoryContextSwitchTo(old);
 			run(Q_SIGNATURES, a->schema, arg, NULL);
 			MemoryContextSwitchTo(cxt);
-			ev->sigs = palloc(sizeof(SigRow) * Max(SPI_processed, 1));
+			ev->sigs = palloc0(sizeof(RecPoolSig) * Max(SPI_processed, 1));
+			ev->sig_pool = palloc(sizeof(int32) * Max(SPI_processed, 1));
 			ev->n_sigs = (int) SPI_processed;
 			for (int r = 0; r < ev->n_sigs; r++)
 			{
 				bool		isnull;
 				HeapTuple	tup = SPI_tuptable->vals[r];
 				TupleDesc	td = SPI_tuptable->tupdesc;
-				SigRow	   *sr = &ev->sigs[r];
+				RecPoolSig *sr = &ev->sigs[r];
 
 				sr->genres = DatumGetArrayTypeP(SPI_getbinval(tup, td, 1, &isnull));
 				sr->families = DatumGetArrayTypeP(SPI_getbinval(tup, td, 2, &isnull));
@@ -859,12 +839,12 @@ step_evidence(const RecArgs *a, RecEvidence *ev, MemoryContext cxt, const Member
 				sr->ng = text_items(PointerGetDatum(sr->genres), &sr->g);
 				sr->tracks = DatumGetInt64(SPI_getbinval(tup, td, 4, &isnull));
 				sr->library_tracks = DatumGetInt64(SPI_getbinval(tup, td, 5, &isnull));
-				sr->pool_sig = -1;
+				ev->sig_pool[r] = -1;
 			}
 		}
 		for (int r = 0; r < ev->n_sigs; r++)
 		{
-			const SigRow *sr = &ev->sigs[r];
+			const RecPoolSig *sr = &ev->sigs[r];
 
 			for (int k = 0; k < sr->ng; k++)
 			{
@@ -1416,12 +1396,12 @@ step_search(RecSearch *s)
 		sb = palloc(sizeof(SigBound) * ev->n_sigs);
 		for (int r = 0; r < ev->n_sigs; r++)
 		{
-			const SigRow *sr = &ev->sigs[r];
+			const RecPoolSig *sr = &ev->sigs[r];
 
 			if (!groups_pass(s, sr->groups))
 				continue;
 			sb[n_sb].genres = sr->genres;
-			sb[n_sb].pool_sig = sr->pool_sig;
+			sb[n_sb].pool_sig = ev->sig_pool[r];
 			sb[n_sb].order = n_sb;
 			/* the tracks of the source asked for: what a round reads */
 			sb[n_sb].tracks = sr->tracks;
@@ -1711,6 +1691,15 @@ best_share(const RecShares *t, char **items, int n, const char **key)
 	return best;
 }
 
+/* a pool track's (genres, families, groups), by id; NULL when not in the pool */
+static const RecPoolCombo *
+pick_combo(const RecPool *pool, const char *id)
+{
+	int32		t = rec_keys_find(&pool->ids, id, strlen(id));
+
+	return t < 0 ? NULL : &pool->combos[pool->combo[t]];
+}
+
 static RecRow *
 step_explain(const RecSearch *s, MemoryContext outcxt)
 {
@@ -1748,16 +1737,11 @@ step_explain(const RecSearch *s, MemoryContext outcxt)
 		ids[np + p] = ev->kept_ids[nearest[p]];
 	}
 
-	run(Q_FEATURE_NAMES, a->schema, NULL, NULL);
-	{
-		bool		isnull;
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-
-		n_fnames = isnull ? 0 : text_items(d, &fnames);
-	}
+	n_fnames = a->n_fnames;
+	fnames = a->fnames;
 
 	arg[0] = PointerGetDatum(text_array(ids, 2 * np));
-	run(Q_TRACKS, a->schema, arg, NULL);
+	run(ev->pool ? Q_TRACK_NAMES : Q_TRACKS, a->schema, arg, NULL);
 	tracks = SPI_tuptable;
 	n_tracks = SPI_processed;
 	arg[0] = PointerGetDatum(text_array(ids, np));
@@ -1863,11 +1847,19 @@ step_explain(const RecSearch *s, MemoryContext outcxt)
 							 round_numeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(msim)), 2));
 		}
 		{
-			Datum		gd = SPI_getbinval(self, tracks->tupdesc, 5, &isnull);
-			char	  **items;
-			int			ni = isnull ? 0 : text_items(gd, &items);
+			/* the pick's genres and families: from the pool, in memory or by SQL */
+			const RecPoolCombo *cb = ev->pool ? pick_combo(ev->pool, c->id) : NULL;
+			Datum		gd = ev->pool ? PointerGetDatum(cb ? cb->genres : NULL)
+				: SPI_getbinval(self, tracks->tupdesc, 5, &isnull);
+			char	  **items = NULL;
+			int			ni;
 			const char *key = NULL;
-			const RecShareEntry *e = best_share(&ev->genre_pct, items, ni, &key);
+			const RecShareEntry *e;
+
+			if (ev->pool)
+				isnull = cb == NULL || cb->genres == NULL;
+			ni = isnull ? 0 : text_items(gd, &items);
+			e = best_share(&ev->genre_pct, items, ni, &key);
 
 			if (e)
 			{
@@ -1878,8 +1870,11 @@ step_explain(const RecSearch *s, MemoryContext outcxt)
 			}
 			else
 			{
-				Datum		fd = SPI_getbinval(self, tracks->tupdesc, 6, &isnull);
+				Datum		fd = ev->pool ? (cb ? PointerGetDatum(cb->families) : (Datum) 0)
+					: SPI_getbinval(self, tracks->tupdesc, 6, &isnull);
 
+				if (ev->pool)
+					isnull = cb == NULL;
 				ni = isnull ? 0 : text_items(fd, &items);
 				e = best_share(&ev->shares[1], items, ni, &key);
 				if (e)
@@ -1931,6 +1926,9 @@ static struct
 				contamination;
 	int32		k_near,
 				min_forest;
+	int			n_fnames;
+	char	  **fnames;			/* in weights_cxt */
+	MemoryContext cxt;
 }			weights;
 
 static void
@@ -2026,6 +2024,22 @@ read_arguments(FunctionCallInfo fcinfo, RecArgs *a)
 		weights.k_near = DatumGetInt32(SPI_getbinval(t, td, 6, &isnull));
 		weights.contamination = DatumGetFloat8(SPI_getbinval(t, td, 7, &isnull));
 		weights.min_forest = DatumGetInt32(SPI_getbinval(t, td, 8, &isnull));
+		/* the feature names, kept as long as the weights */
+		run(Q_FEATURE_NAMES, a->schema, NULL, NULL);
+		{
+			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+			char	  **names;
+			int			n = isnull ? 0 : text_items(d, &names);
+
+			if (weights.cxt == NULL)
+				weights.cxt = AllocSetContextCreate(TopMemoryContext, "listen_wiseer recommend weights",
+													ALLOCSET_SMALL_SIZES);
+			MemoryContextReset(weights.cxt);
+			weights.fnames = MemoryContextAlloc(weights.cxt, sizeof(char *) * Max(n, 1));
+			for (int i = 0; i < n; i++)
+				weights.fnames[i] = MemoryContextStrdup(weights.cxt, names[i]);
+			weights.n_fnames = n;
+		}
 		if (weights.k_near < 1 || weights.k_near > REC_MAX_NEIGHBOURS)
 			elog(ERROR, "recommend: k_near must be between 1 and %d", REC_MAX_NEIGHBOURS);
 		weights.valid = true;
@@ -2037,6 +2051,8 @@ read_arguments(FunctionCallInfo fcinfo, RecArgs *a)
 	a->k_near = weights.k_near;
 	a->contamination = weights.contamination;
 	a->min_forest = weights.min_forest;
+	a->n_fnames = weights.n_fnames;
+	a->fnames = weights.fnames;
 	a->w_near = strcmp(method, "cosine") == 0 ? weights.near : strcmp(method, "centroid") == 0 ? 0.0 : 1.0;
 }
 

@@ -36,6 +36,9 @@ extern double rec_shares_lookup(const RecShares *t, ArrayType *items, bool mean)
 /* does any element of items belong to the set? */
 extern bool rec_shares_overlap(const RecShares *t, ArrayType *items);
 
+/* the elements of a 1-D text[] as C strings in cxt (nulls skipped): their count */
+extern int	rec_text_items(ArrayType *a, MemoryContext cxt, char ***out);
+
 /* a vector of length 1 in the profile's direction (0s for a zero profile) */
 extern void rec_unit_vector(const float *x, int dim, float *unit);
 /* cosine similarity of x to a unit vector, in [-1, 1]; 0 for a zero x */

@@ -97,10 +97,12 @@ BEGIN
 	DROP TABLE by_sql, with_copy;
 END $$;
 
--- The copy is read at a session's first call (DEBUG1 says so), then reused.
+-- A session's first call reads by SQL; the copy is read at its second call
+-- (DEBUG1 says so), then reused.
 SET client_min_messages = debug1;
 SELECT count(*) FROM recommend('p01', 10);
 SELECT count(*) FROM recommend('p02', 10);
+SELECT count(*) FROM recommend('p03', 10);
 RESET client_min_messages;
 SELECT * FROM pg_temp.differences();
 

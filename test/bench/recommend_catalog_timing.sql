@@ -7,6 +7,17 @@ SELECT (SELECT count(*) FROM listen_wiseer.recommend_pool WHERE in_library) AS l
        (SELECT count(*) FROM listen_wiseer.recommend_signatures) AS signatures,
        (SELECT count(*) FROM listen_wiseer.playlists) AS playlists;
 
+-- This session's first call reads the pool by SQL, its second reads it into
+-- memory (recommend_pool_cache.c): timed here, once; the warm timings below
+-- find it there.
+-- (DEBUG2 says how much memory the copy holds and how long reading it took)
+\timing on
+SELECT count(*) AS first_call FROM recommend((SELECT min(playlist_id) FROM listen_wiseer.playlists), 20);
+SET client_min_messages = debug2;
+SELECT count(*) AS second_call_reads_the_pool FROM recommend((SELECT min(playlist_id) FROM listen_wiseer.playlists), 20);
+SET client_min_messages = warning;
+\timing off
+
 CREATE TEMP TABLE timing (label text, playlist text, members int, ms double precision, tracks text[]);
 CREATE FUNCTION pg_temp.ms_since(t0 timestamptz) RETURNS double precision
 	LANGUAGE sql AS 'SELECT extract(epoch FROM clock_timestamp() - t0) * 1000';

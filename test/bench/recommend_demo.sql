@@ -12,6 +12,17 @@ CREATE TEMP TABLE first_call (fn text, playlist text, ms double precision);
 \set q '\\copy first_call FROM ' :'first'
 :q
 INSERT INTO timing SELECT fn || '(), first call in a new session', playlist, ms FROM first_call;
+TRUNCATE first_call;
+\set q '\\copy first_call FROM ' :'second'
+:q
+INSERT INTO timing SELECT fn || '(), second call in a new session (reads the pool into memory)', playlist, ms
+  FROM first_call;
+
+-- This session's first two calls: the second reads the pool into memory, so
+-- the warm timings below are of calls that find it there.
+SELECT count(*) > 0 AS warmed FROM listen_wiseer.playlists pl,
+       LATERAL (SELECT * FROM recommend(pl.playlist_id, 20) LIMIT 1) r
+ WHERE pl.playlist_id IN (SELECT playlist_id FROM listen_wiseer.playlists ORDER BY playlist_id LIMIT 2);
 
 DO $$
 DECLARE
