@@ -312,7 +312,7 @@ read_rule_rows(Oid relid, const char *key, const char *a, const char *b, const c
 	}
 	table_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
-	table_close(rel, AccessShareLock);
+	table_close(rel, NoLock);	/* (the lock, as SQL's, until the transaction ends) */
 	qsort(rows, *n, sizeof(RuleRow), rule_row_cmp);
 	return rows;
 }

@@ -2,10 +2,10 @@
  * extension/recommend_pool_cache.c
  *
  * recommend()'s copy of the candidate pool in backend memory (see
- * recommend_pool_cache.h).  Built from one read of recommend_pool and
- * recommend_signatures when the pool's generation differs from the copy's,
- * kept in its own memory context under TopMemoryContext, and dropped as a
- * whole when the generation moves.
+ * recommend_pool_cache.h).  Read by direct scans of recommend_pool and
+ * recommend_signatures at a session's second call and whenever the pool's
+ * generation differs from the copy's; kept in its own memory context under
+ * TopMemoryContext, dropped as a whole when the generation moves.
  *
  * Validity: listen_wiseer.recommend_pool_generation holds one row, rewritten
  * with a fresh sequence number by every statement writing the pool or its
@@ -24,7 +24,6 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
-#include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
@@ -456,7 +455,7 @@ build(RecPool *p, MemoryContext callcxt, MemoryContext scratch)
 	}
 	table_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
-	table_close(rel, AccessShareLock);
+	table_close(rel, NoLock);	/* (the lock, as SQL's, until the transaction ends) */
 	MemoryContextReset(callcxt);
 	if (!ok)
 		return false;
@@ -533,7 +532,7 @@ build(RecPool *p, MemoryContext callcxt, MemoryContext scratch)
 		}
 		table_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
-		table_close(rel, AccessShareLock);
+		table_close(rel, NoLock);	/* (the lock, as SQL's, until the transaction ends) */
 
 		/* each signature's tracks: those whose genres equal its genres */
 		combo_sig = MemoryContextAllocHuge(scratch, sizeof(int32) * Max(p->n_combos, 1));
@@ -757,7 +756,7 @@ rec_pool_get(void)
 		}
 		table_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
-		table_close(rel, AccessShareLock);
+		table_close(rel, NoLock);	/* (the lock, as SQL's, until the transaction ends) */
 		if (rows != 1)
 			return NULL;
 	}
