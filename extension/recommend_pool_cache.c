@@ -27,6 +27,7 @@
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -736,6 +737,15 @@ rec_pool_get(void)
 	}
 	relid = lw_table_relid("recommend_pool_generation");
 	if (!OidIsValid(relid))
+		return NULL;
+	/*
+	 * The copy is the session's, whoever read it: a role that may not read
+	 * all three tables (grants made by hand, SET ROLE) is answered by SQL,
+	 * which checks its rights as for any query.
+	 */
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
+		pg_class_aclcheck(lw_table_relid("recommend_pool"), GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
+		pg_class_aclcheck(lw_table_relid("recommend_signatures"), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		return NULL;
 	/* row-level security on the pool: only SQL applies it */
 	if (lw_table_rls(lw_table_relid("recommend_pool")) || lw_table_rls(lw_table_relid("recommend_signatures")))

@@ -151,3 +151,29 @@ RESET client_min_messages;
 RESET listen_wiseer.recommend_cache_size;
 SHOW listen_wiseer.recommend_cache_size;
 SET listen_wiseer.recommend_cache_size = -1;
+
+-- The copy is this session's, read by its owner above. A role that may read the
+-- pool but not its generation (grants made by hand) is answered by SQL, the same
+-- rows; one that may not read the pool gets SQL's error, not the session's copy.
+CREATE ROLE lw_cache_partial;
+GRANT USAGE ON SCHEMA listen_wiseer TO lw_cache_partial;
+GRANT SELECT ON ALL TABLES IN SCHEMA listen_wiseer TO lw_cache_partial;
+REVOKE SELECT ON listen_wiseer.recommend_pool_generation FROM lw_cache_partial;
+CREATE TEMP TABLE as_owner AS SELECT * FROM recommend('p04', 10);
+GRANT SELECT ON as_owner TO lw_cache_partial;
+SET ROLE lw_cache_partial;
+SET client_min_messages = debug1;
+SELECT count(*) FROM recommend('p04', 10);
+SELECT count(*) AS differ FROM (SELECT track_id, score, reason FROM recommend('p04', 10)
+                                EXCEPT SELECT track_id, score, reason FROM as_owner) x;
+RESET client_min_messages;
+RESET ROLE;
+GRANT SELECT ON listen_wiseer.recommend_pool_generation TO lw_cache_partial;
+REVOKE SELECT ON listen_wiseer.recommend_pool FROM lw_cache_partial;
+SET ROLE lw_cache_partial;
+SELECT count(*) FROM recommend('p04', 10);
+RESET ROLE;
+DROP TABLE as_owner;
+REVOKE ALL ON ALL TABLES IN SCHEMA listen_wiseer FROM lw_cache_partial;
+REVOKE USAGE ON SCHEMA listen_wiseer FROM lw_cache_partial;
+DROP ROLE lw_cache_partial;
