@@ -97,7 +97,6 @@ enum
 	Q_TRACKS,
 	Q_TRACK_NAMES,
 	Q_CREDITS,
-	Q_FEATURE_NAMES,
 	Q_COUNT
 };
 
@@ -111,7 +110,9 @@ typedef struct QueryDef
 } QueryDef;
 
 static const QueryDef query_defs[Q_COUNT] = {
-	[Q_WEIGHTS] = {"SELECT w.genre, w.family, w.grp, w.artist, w.near, w.k_near, w.contamination, w.min_forest"
+	/* the weights and the feature names: both read once per session */
+	[Q_WEIGHTS] = {"SELECT w.genre, w.family, w.grp, w.artist, w.near, w.k_near, w.contamination, w.min_forest,"
+		" listen_wiseer.feature_names()"
 	" FROM listen_wiseer.recommend_weights() w", 0, {0}},
 	[Q_RESOLVE] = {"SELECT listen_wiseer.resolve_playlist($1)", 1, {TEXTOID}},
 	/* every current member in the pool, in track id (byte) order */
@@ -194,7 +195,6 @@ static const QueryDef query_defs[Q_COUNT] = {
 		" CROSS JOIN LATERAL (SELECT x.* FROM listen_wiseer.track_artists x WHERE x.track_id = u.id OFFSET 0) x"
 		" CROSS JOIN LATERAL (SELECT a.* FROM listen_wiseer.artists a WHERE a.artist_id = x.artist_id OFFSET 0) a"
 	" GROUP BY x.track_id", 1, {TEXTARRAYOID}},
-	[Q_FEATURE_NAMES] = {"SELECT listen_wiseer.feature_names()", 0, {0}},
 };
 
 static SPIPlanPtr plans[Q_COUNT];
@@ -1700,6 +1700,15 @@ pick_combo(const RecPool *pool, const char *id)
 	return t < 0 ? NULL : &pool->combos[pool->combo[t]];
 }
 
+/* the members' pool rows, from the copy or by SQL */
+static int
+read_members(const RecArgs *a, RecEvidence *ev, const char *pid, MemberRow **mrows)
+{
+	if (ev->pool)
+		return members_from_pool(a, ev->pool, pid, mrows, &ev->pool_member);
+	return members_by_sql(a, pid, mrows);
+}
+
 static RecRow *
 step_explain(const RecSearch *s, MemoryContext outcxt)
 {
@@ -2025,9 +2034,8 @@ read_arguments(FunctionCallInfo fcinfo, RecArgs *a)
 		weights.contamination = DatumGetFloat8(SPI_getbinval(t, td, 7, &isnull));
 		weights.min_forest = DatumGetInt32(SPI_getbinval(t, td, 8, &isnull));
 		/* the feature names, kept as long as the weights */
-		run(Q_FEATURE_NAMES, a->schema, NULL, NULL);
 		{
-			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+			Datum		d = SPI_getbinval(t, td, 9, &isnull);
 			char	  **names;
 			int			n = isnull ? 0 : text_items(d, &names);
 
@@ -2091,20 +2099,33 @@ recommend_run(PG_FUNCTION_ARGS)
 
 	INSTR_TIME_SET_CURRENT(t0);
 	read_arguments(fcinfo, &a);
-	pid = step_resolve(&a);
-	if (a.n > 0 && pid != NULL)
+	if (a.n == 0)
+		pid = step_resolve(&a); /* (nothing to find, but an unknown playlist is an error) */
+	else
 	{
 		MemberRow  *mrows;
 		int			n_members;
 
+		/*
+		 * The argument as an id first: a playlist with members is found by
+		 * them, the common case, with no statement of its own; otherwise
+		 * step_resolve says what it is (a name, a playlist without members
+		 * in the pool, or the error).
+		 */
 		ev.pool = rec_pool_get();
-		if (ev.pool)
-			n_members = members_from_pool(&a, ev.pool, pid, &mrows, &ev.pool_member);
-		else
-			n_members = members_by_sql(&a, pid, &mrows);
+		n_members = read_members(&a, &ev, a.playlist, &mrows);
+		pid = a.playlist;
+		if (n_members == 0)
+		{
+			pid = step_resolve(&a);
+			if (pid != NULL && strcmp(pid, a.playlist) != 0)
+				n_members = read_members(&a, &ev, pid, &mrows);
+		}
 		INSTR_TIME_SET_CURRENT(t1);
 		ms[0] = elapsed_ms(t0, t1);
-		if (!step_evidence(&a, &ev, callcxt, mrows, n_members))
+		if (pid == NULL)
+			n_rows = 0;			/* (resolve_playlist() answers an id or an error) */
+		else if (!step_evidence(&a, &ev, callcxt, mrows, n_members))
 			ereport(NOTICE,
 					(errmsg("playlist \"%s\" has no tracks with audio features: nothing to recommend from",
 							a.playlist)));
