@@ -23,6 +23,9 @@ DATA_built   = extension/listen_wiseer--$(EXTVERSION).sql
 SQL_PIECES   = $(sort $(wildcard extension/sql/*.sql))
 REGRESS      = $(sort $(patsubst sql/%.sql,%,$(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --outputdir=. --dbname=lw_regression
+# isolation tests (two sessions and more): specs/*.spec, expected output in expected/
+ISOLATION    = $(sort $(patsubst specs/%.spec,%,$(wildcard specs/*.spec)))
+ISOLATION_OPTS = --dbname=lw_isolation
 PGFILEDESC   = "listen_wiseer - music analytics on a Spotify library"
 
 # Portable vectorization: reassociation for reductions, no -march=native.

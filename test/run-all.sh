@@ -30,11 +30,12 @@ suite() {
 }
 
 pg_regress_suite() {
-	rm -f regression.diffs
+	rm -f regression.diffs output_iso/regression.diffs
 	if make -s installcheck; then
 		return 0
 	fi
 	[ -f regression.diffs ] && cat regression.diffs
+	[ -f output_iso/regression.diffs ] && cat output_iso/regression.diffs
 	return 1
 }
 
