@@ -647,12 +647,19 @@ class ApiTests(Base):
         with self.assertRaises(http.client.IncompleteRead):
             api("/playlists/%s/items" % pid, tok)
         # hang: no answer for `hang` seconds, then the connection is closed
+        counted = req("GET", "/_mock/stats").json["requests_total"]
         ctl("config", {"fail": {"count": 1, "kind": "hang", "hang": 1.5, "path": path}})
         c = http.client.HTTPConnection("127.0.0.1", MOCK[1], timeout=0.5)
         c.request("GET", path, headers={"Authorization": "Bearer " + tok})
         with self.assertRaises(OSError):  # socket.timeout
             c.getresponse()
         c.close()
+        # the mock counts the hung request when it hangs up, after this client gave up: wait for
+        # that here, or it lands in a later test's statistics (test_stats saw 6 requests of 5)
+        deadline = time.time() + 30
+        while req("GET", "/_mock/stats").json["requests_total"] < counted + 1:
+            self.assertLess(time.time(), deadline, "the mock never hung up the hung request")
+            time.sleep(0.05)
         # the other kinds never touch the accounts service; the counter ran down
         ctl("config", {"fail": {"count": 1, "kind": "garbage", "path": None}})
         self.assertEqual(token_req({"grant_type": "client_credentials"}, basic=True).status, 200)
