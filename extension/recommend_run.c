@@ -41,6 +41,7 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/guc.h"
+#include "common/hashfn.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/syscache.h"
@@ -60,6 +61,44 @@
 #pragma GCC diagnostic pop
 
 PG_FUNCTION_INFO_V1(recommend_run);
+
+/*
+ * Pool positions a call marks (its members, tracks already taken) or looks
+ * up (its artists' affinity): a hash of the few it needs, not an array the
+ * size of the pool to clear on every call.
+ */
+typedef struct PoolMark
+{
+	int32		pos;			/* a track's or an artist's position in the pool */
+	char		status;			/* (simplehash's) */
+	bool		hi;				/* an artist read apart (a_hi) */
+	double		aff;			/* an artist's affinity */
+} PoolMark;
+
+#define SH_PREFIX		pool_marks
+#define SH_ELEMENT_TYPE	PoolMark
+#define SH_KEY_TYPE		int32
+#define SH_KEY			pos
+#define SH_HASH_KEY(tb, key) murmurhash32((uint32) (key))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* mark a position (found: was it already) */
+static PoolMark *
+mark(pool_marks_hash *marks, int32 pos, bool *found)
+{
+	PoolMark   *m = pool_marks_insert(marks, pos, found);
+
+	if (!*found)
+	{
+		m->hi = false;
+		m->aff = 0.0;
+	}
+	return m;
+}
 
 /*
  * The first signature round reads the signatures of highest bound holding
@@ -386,7 +425,7 @@ typedef struct RecEvidence
 	int			n_sigs;
 	/* the pool in memory (NULL: read by SQL), and the members' positions in it */
 	const RecPool *pool;
-	bool	   *pool_member;	/* by pool position */
+	pool_marks_hash *pool_members;	/* their pool positions */
 } RecEvidence;
 
 /* one member's pool row */
@@ -483,18 +522,18 @@ members_by_sql(const RecArgs *a, const char *pid, MemberRow **out)
 	return n;
 }
 
-static const RecPool *sort_pool;	/* (for pool_id_cmp) */
-
 static int
-pool_id_cmp(const void *a, const void *b)
+pool_id_cmp(const void *a, const void *b, void *arg)
 {
-	return strcmp(sort_pool->ids.key[*(const int32 *) a], sort_pool->ids.key[*(const int32 *) b]);
+	const RecPool *pool = arg;
+
+	return strcmp(pool->ids.key[*(const int32 *) a], pool->ids.key[*(const int32 *) b]);
 }
 
 /* the same from the pool in memory (the ids by SQL); flags the members' pool positions */
 static int
 members_from_pool(const RecArgs *a, const RecPool *pool, const char *pid, MemberRow **out,
-				  bool **member)
+				  pool_marks_hash **members)
 {
 	Datum		arg[1] = {CStringGetTextDatum(pid)};
 	int32	   *idx;
@@ -503,22 +542,22 @@ members_from_pool(const RecArgs *a, const RecPool *pool, const char *pid, Member
 
 	run(Q_MEMBER_IDS, a->schema, arg, NULL);
 	idx = palloc(sizeof(int32) * Max(SPI_processed, 1));
-	*member = palloc0(sizeof(bool) * Max(pool->n, 1));
+	*members = pool_marks_create(CurrentMemoryContext, Max(SPI_processed, 16), NULL);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		bool		isnull;
 		text	   *id = DatumGetTextPP(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
 		int32		t = rec_keys_find(&pool->ids, VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id));
+		bool		found;
 
-		if (t >= 0 && !(*member)[t])
-		{
-			(*member)[t] = true;
+		if (t < 0)
+			continue;
+		mark(*members, t, &found);
+		if (!found)
 			idx[n++] = t;
-		}
 	}
 	SPI_freetuptable(SPI_tuptable);
-	sort_pool = pool;
-	qsort(idx, n, sizeof(int32), pool_id_cmp);
+	qsort_arg(idx, n, sizeof(int32), pool_id_cmp, (void *) pool);
 	rows = palloc0(sizeof(MemberRow) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
@@ -917,8 +956,7 @@ typedef struct RecSearch
 	int64		n_picked;
 	RecCand   **picked;
 	/* with the pool in memory: each artist's affinity, and a_hi, by pool position */
-	double	   *pool_aff;
-	bool	   *pool_hi;
+	pool_marks_hash *pool_artists;	/* the members' artists: affinity, a_hi */
 	uint32		visits;			/* pool tracks looked at (interrupt checks) */
 } RecSearch;
 
@@ -1112,17 +1150,21 @@ take_pool_track(RecSearch *s, int32 t, bool skip_hi, const SigBound *sig)
 
 	if ((s->visits++ & 1023) == 0)
 		CHECK_FOR_INTERRUPTS();
-	if (ev->pool_member[t])
+	if (pool_marks_lookup(ev->pool_members, t))
 		return;
 	if (s->a->source >= 0 && pool->in_library[t] != (s->a->source == 1))
 		return;
-	if (skip_hi)
-		for (int32 k = a0; k < a1; k++)
-			if (s->pool_hi[pool->art_idx[k]])
-				return;
-	/* (rec_shares_lookup's largest share of the track's artists) */
+	/* (and rec_shares_lookup's largest share of the track's artists) */
 	for (int32 k = a0; k < a1; k++)
-		artist = Max(artist, s->pool_aff[pool->art_idx[k]]);
+	{
+		const PoolMark *am = pool_marks_lookup(s->pool_artists, pool->art_idx[k]);
+
+		if (am == NULL)
+			continue;
+		if (skip_hi && am->hi)
+			return;
+		artist = Max(artist, am->aff);
+	}
 	if (sig)
 	{
 		cheap += s->w[0] * rec_cosine_to_unit(ev->unit_profile, v, ev->dim);
@@ -1370,21 +1412,22 @@ step_search(RecSearch *s)
 		{
 			const RecPool *pool = ev->pool;
 
-			s->pool_aff = palloc0(sizeof(double) * Max(pool->n_artists, 1));
-			s->pool_hi = palloc0(sizeof(bool) * Max(pool->n_artists, 1));
+			bool		found;
+
+			s->pool_artists = pool_marks_create(s->cxt, Max(ev->n_artists, 16), NULL);
 			for (int k = 0; k < ev->n_artists; k++)
 			{
 				int32		x = rec_keys_find(&pool->artist_ids, ev->artist_keys[k], strlen(ev->artist_keys[k]));
 
 				if (x >= 0)
-					s->pool_aff[x] = ev->artist_aff[k];
+					mark(s->pool_artists, x, &found)->aff = ev->artist_aff[k];
 			}
 			for (int i = 0; i < n_hi; i++)
 			{
 				int32		x = rec_keys_find(&pool->artist_ids, hi[i], strlen(hi[i]));
 
 				if (x >= 0)
-					s->pool_hi[x] = true;
+					mark(s->pool_artists, x, &found)->hi = true;
 			}
 		}
 	}
@@ -1505,7 +1548,8 @@ step_search(RecSearch *s)
 				if (s->a_hi.n > 0 && ev->pool)
 				{
 					const RecPool *pool = ev->pool;
-					bool	   *seen = palloc0(sizeof(bool) * Max(pool->n, 1));
+					pool_marks_hash *seen = pool_marks_create(s->cxt, 1024, NULL);
+					bool		found;
 					int32		from,
 								to;
 
@@ -1522,14 +1566,12 @@ step_search(RecSearch *s)
 						{
 							int32		t = pool->artist_tracks[j];
 
-							if (!seen[t])
-							{
-								seen[t] = true;
+							mark(seen, t, &found);
+							if (!found)
 								take_pool_track(s, t, false, NULL);
-							}
 						}
 					}
-					pfree(seen);
+					pool_marks_destroy(seen);
 				}
 				else if (s->a_hi.n > 0)
 				{
@@ -1705,7 +1747,7 @@ static int
 read_members(const RecArgs *a, RecEvidence *ev, const char *pid, MemberRow **mrows)
 {
 	if (ev->pool)
-		return members_from_pool(a, ev->pool, pid, mrows, &ev->pool_member);
+		return members_from_pool(a, ev->pool, pid, mrows, &ev->pool_members);
 	return members_by_sql(a, pid, mrows);
 }
 
@@ -1856,18 +1898,30 @@ step_explain(const RecSearch *s, MemoryContext outcxt)
 							 round_numeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(msim)), 2));
 		}
 		{
-			/* the pick's genres and families: from the pool, in memory or by SQL */
-			const RecPoolCombo *cb = ev->pool ? pick_combo(ev->pool, c->id) : NULL;
-			Datum		gd = ev->pool ? PointerGetDatum(cb ? cb->genres : NULL)
-				: SPI_getbinval(self, tracks->tupdesc, 5, &isnull);
+			/* the pick's genres and families (NULL: none), from the pool in memory or by SQL */
+			ArrayType  *genres = NULL;
+			ArrayType  *families = NULL;
 			char	  **items = NULL;
 			int			ni;
 			const char *key = NULL;
 			const RecShareEntry *e;
 
 			if (ev->pool)
-				isnull = cb == NULL || cb->genres == NULL;
-			ni = isnull ? 0 : text_items(gd, &items);
+			{
+				const RecPoolCombo *cb = pick_combo(ev->pool, c->id);
+
+				genres = cb ? cb->genres : NULL;
+				families = cb ? cb->families : NULL;
+			}
+			else
+			{
+				Datum		d = SPI_getbinval(self, tracks->tupdesc, 5, &isnull);
+
+				genres = isnull ? NULL : DatumGetArrayTypeP(d);
+				d = SPI_getbinval(self, tracks->tupdesc, 6, &isnull);
+				families = isnull ? NULL : DatumGetArrayTypeP(d);
+			}
+			ni = genres ? text_items(PointerGetDatum(genres), &items) : 0;
 			e = best_share(&ev->genre_pct, items, ni, &key);
 
 			if (e)
@@ -1879,12 +1933,7 @@ step_explain(const RecSearch *s, MemoryContext outcxt)
 			}
 			else
 			{
-				Datum		fd = ev->pool ? (cb ? PointerGetDatum(cb->families) : (Datum) 0)
-					: SPI_getbinval(self, tracks->tupdesc, 6, &isnull);
-
-				if (ev->pool)
-					isnull = cb == NULL;
-				ni = isnull ? 0 : text_items(fd, &items);
+				ni = families ? text_items(PointerGetDatum(families), &items) : 0;
 				e = best_share(&ev->shares[1], items, ni, &key);
 				if (e)
 				{
