@@ -177,3 +177,44 @@ DROP TABLE as_owner;
 REVOKE ALL ON ALL TABLES IN SCHEMA listen_wiseer FROM lw_cache_partial;
 REVOKE USAGE ON SCHEMA listen_wiseer FROM lw_cache_partial;
 DROP ROLE lw_cache_partial;
+
+-- Row-level security on the pool applies to a role it restricts: that role's
+-- calls read by SQL, which applies the policy (here: no catalog tracks); the
+-- owner, whom it does not restrict, keeps its copy and the catalog picks.
+CREATE ROLE lw_cache_rls LOGIN;
+GRANT USAGE ON SCHEMA listen_wiseer TO lw_cache_rls;
+GRANT SELECT ON ALL TABLES IN SCHEMA listen_wiseer TO lw_cache_rls;
+ALTER TABLE listen_wiseer.recommend_pool ENABLE ROW LEVEL SECURITY;
+CREATE POLICY library_only ON listen_wiseer.recommend_pool FOR SELECT TO lw_cache_rls USING (in_library);
+CREATE TEMP TABLE owner_picks AS SELECT * FROM recommend('p04', 25, source => 'all');
+SELECT count(*) FILTER (WHERE reason LIKE 'from catalog%') > 0 AS owner_gets_catalog_picks FROM owner_picks;
+SET ROLE lw_cache_rls;
+SELECT count(*) AS picks, count(*) FILTER (WHERE reason LIKE 'from catalog%') AS catalog_picks
+  FROM recommend('p04', 25, source => 'all');
+RESET ROLE;
+DROP POLICY library_only ON listen_wiseer.recommend_pool;
+ALTER TABLE listen_wiseer.recommend_pool DISABLE ROW LEVEL SECURITY;
+
+-- The same for the genre rules, read in a new session of that role (the
+-- rules are compiled once per session): a policy hiding the rule that maps
+-- 'chillhop' leaves it unmapped for that role only.
+SELECT family IS NOT NULL AS chillhop_mapped FROM genre_map('chillhop');
+ALTER TABLE listen_wiseer.genre_rules ENABLE ROW LEVEL SECURITY;
+ALTER TABLE listen_wiseer.genre_aliases ENABLE ROW LEVEL SECURITY;
+ALTER TABLE listen_wiseer.genre_overrides ENABLE ROW LEVEL SECURITY;
+CREATE POLICY no_hop ON listen_wiseer.genre_rules FOR SELECT TO lw_cache_rls USING (pattern !~ 'hop');
+CREATE POLICY every_alias ON listen_wiseer.genre_aliases FOR SELECT TO lw_cache_rls USING (true);
+CREATE POLICY every_override ON listen_wiseer.genre_overrides FOR SELECT TO lw_cache_rls USING (true);
+\c - lw_cache_rls
+SELECT family IS NOT NULL AS chillhop_mapped, (SELECT family IS NOT NULL FROM genre_map('techno')) AS techno_mapped
+  FROM genre_map('chillhop');
+\c - postgres
+DROP POLICY no_hop ON listen_wiseer.genre_rules;
+DROP POLICY every_alias ON listen_wiseer.genre_aliases;
+DROP POLICY every_override ON listen_wiseer.genre_overrides;
+ALTER TABLE listen_wiseer.genre_rules DISABLE ROW LEVEL SECURITY;
+ALTER TABLE listen_wiseer.genre_aliases DISABLE ROW LEVEL SECURITY;
+ALTER TABLE listen_wiseer.genre_overrides DISABLE ROW LEVEL SECURITY;
+REVOKE ALL ON ALL TABLES IN SCHEMA listen_wiseer FROM lw_cache_rls;
+REVOKE USAGE ON SCHEMA listen_wiseer FROM lw_cache_rls;
+DROP ROLE lw_cache_rls;
