@@ -38,4 +38,4 @@ SELECT rule, outcome FROM listen_wiseer.publish_runs;
 SELECT c::regclass
   FROM pg_extension e, unnest(e.extconfig) AS c
  WHERE e.extname = 'listen_wiseer' AND c::regclass::text LIKE 'listen_wiseer.publish%'
- ORDER BY 1::text;
+ ORDER BY c::regclass::text COLLATE "C";

@@ -79,7 +79,7 @@ SELECT p.oid::regprocedure AS not_executable
    AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
    AND p.prorettype <> 'trigger'::regtype
    AND NOT has_function_privilege('lw_regress_reader', p.oid, 'EXECUTE')
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text COLLATE "C";
 SELECT has_schema_privilege('lw_regress_reader', 'listen_wiseer', 'CREATE') AS reader_create_listen_wiseer,
        has_schema_privilege('lw_regress_reader', 'public', 'CREATE') AS reader_create_public,
        has_database_privilege('lw_regress_reader', current_database(), 'CONNECT') AS reader_connect;
