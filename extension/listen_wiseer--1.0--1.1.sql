@@ -1057,8 +1057,8 @@ BEGIN
 	  WHERE tv.v::real[] IS DISTINCT FROM EXCLUDED.v::real[];
 	GET DIAGNOSTICS written = ROW_COUNT;
 	-- ... and the catalog's: all of them when their statistics changed, else
-	-- only those without a vector yet, if any (track_vectors references
-	-- audio_features, so equal counts mean every track has its vector: two
+	-- only those without a vector yet, if any (a vector goes with its
+	-- features, so equal counts mean every track has its vector: two
 	-- counts cost far less than the anti-join over a large catalog)
 	IF c_mean IS NOT DISTINCT FROM old.catalog_mean AND c_scale IS NOT DISTINCT FROM old.catalog_scale THEN
 		IF (SELECT pg_catalog.count(*) FROM listen_wiseer.track_vectors)
@@ -1112,6 +1112,7 @@ CREATE INDEX recommend_pool_library_signature_idx ON listen_wiseer.recommend_poo
 CREATE OR REPLACE FUNCTION listen_wiseer.recommend_pool_sync(ids text[]) RETURNS bigint
 	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
+	SET jit = off   -- compiling the rebuild's plan cost a second and gained nothing
 AS $$
 DECLARE
 	written bigint;
@@ -1124,6 +1125,58 @@ BEGIN
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_signature_idx;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_library_signature_idx;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_artists_idx;
+		-- a bulk load may have just written the credits: plan with their real
+		-- shape (without statistics the planner guessed 200 tracks and sorted
+		-- and merged 1.2M rows several times over; see docs/design/catalog.md)
+		ANALYZE listen_wiseer.track_artists;
+		ANALYZE listen_wiseer.artists;
+		-- every track: credits aggregated once per track, each artist's
+		-- genres mapped once, ordered unions only for several credits
+		INSERT INTO listen_wiseer.recommend_pool (track_id, artist_ids, genres, families, groups, v, in_library)
+		WITH gm AS MATERIALIZED (
+			SELECT d.genre, m.family, m.genre_group
+			  FROM (SELECT DISTINCT g.genre FROM listen_wiseer.artists a, pg_catalog.unnest(a.genres) AS g(genre)) d
+			  CROSS JOIN LATERAL @extschema@.genre_map(d.genre) m
+		), ra AS MATERIALIZED (
+			SELECT a.artist_id, a.genres, COALESCE(f.families, '{}') AS families, COALESCE(f.groups, '{}') AS groups
+			  FROM listen_wiseer.artists a
+			  LEFT JOIN (SELECT a.artist_id,
+			                    pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL) AS families,
+			                    pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL) AS groups
+			               FROM listen_wiseer.artists a, pg_catalog.unnest(a.genres) AS g(genre), gm
+			              WHERE gm.genre = g.genre
+			              GROUP BY a.artist_id) f ON f.artist_id = a.artist_id
+			 WHERE a.genres IS NOT NULL
+		), cred AS MATERIALIZED (
+			SELECT x.track_id, pg_catalog.array_agg(x.artist_id ORDER BY x.position) AS artist_ids
+			  FROM listen_wiseer.track_artists x GROUP BY x.track_id
+		), several AS MATERIALIZED (
+			SELECT c.track_id, k.position, ra.genres
+			  FROM cred c, pg_catalog.unnest(c.artist_ids) WITH ORDINALITY AS k(artist_id, position), ra
+			 WHERE pg_catalog.cardinality(c.artist_ids) > 1 AND ra.artist_id = k.artist_id
+		), several_genres AS (
+			SELECT u.track_id, COALESCE(pg_catalog.array_agg(u.genre ORDER BY u.ord) FILTER (WHERE u.genre IS NOT NULL), '{}') AS genres,
+			       COALESCE(pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL), '{}') AS families,
+			       COALESCE(pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL), '{}') AS groups
+			  FROM (SELECT m.track_id, g.genre, pg_catalog.min(m.position * 10000 + g.ord) AS ord
+			          FROM several m LEFT JOIN LATERAL pg_catalog.unnest(m.genres) WITH ORDINALITY AS g(genre, ord) ON true
+			         GROUP BY m.track_id, g.genre) u
+			  LEFT JOIN gm ON gm.genre = u.genre
+			 GROUP BY u.track_id
+		)
+		SELECT tv.track_id, COALESCE(c.artist_ids, '{}'),
+		       CASE WHEN pg_catalog.cardinality(c.artist_ids) > 1 THEN sg.genres ELSE r1.genres END,
+		       CASE WHEN pg_catalog.cardinality(c.artist_ids) > 1 THEN COALESCE(sg.families, '{}') ELSE COALESCE(r1.families, '{}') END,
+		       CASE WHEN pg_catalog.cardinality(c.artist_ids) > 1 THEN COALESCE(sg.groups, '{}') ELSE COALESCE(r1.groups, '{}') END,
+		       tv.v, t.in_library
+		  FROM listen_wiseer.track_vectors tv
+		  JOIN listen_wiseer.tracks t ON t.track_id = tv.track_id
+		  LEFT JOIN cred c ON c.track_id = tv.track_id
+		  LEFT JOIN ra r1 ON r1.artist_id = c.artist_ids[1] AND pg_catalog.cardinality(c.artist_ids) = 1
+		  LEFT JOIN several_genres sg ON sg.track_id = tv.track_id
+		-- (laid out by signature: a round of recommend() reads a signature's
+		-- tracks from a few pages instead of one page each)
+		 ORDER BY 3;
 	ELSE
 		WITH gone AS (
 			DELETE FROM listen_wiseer.recommend_pool p WHERE p.track_id = ANY (ids)
@@ -1149,76 +1202,73 @@ BEGIN
 		UPDATE listen_wiseer.recommend_signatures s SET tracks = s.tracks - c.n,
 		                                                library_tracks = GREATEST(s.library_tracks - c.nl, 0)
 		  FROM counted c WHERE s.genres = c.genres AND s.tracks > c.n;
-	END IF;
 
-	INSERT INTO listen_wiseer.recommend_pool (track_id, artist_ids, genres, families, groups, v, in_library)
-	WITH credits AS MATERIALIZED (
-		SELECT x.track_id, x.position, x.artist_id
-		  FROM listen_wiseer.track_artists x
-		 WHERE ids IS NULL OR x.track_id = ANY (ids)
-	), credit_count AS MATERIALIZED (
-		SELECT c.track_id, pg_catalog.count(*) AS n FROM credits c GROUP BY c.track_id
-	), a AS MATERIALIZED (
-		-- the artists involved, with their genres mapped to families and groups
-		SELECT a.artist_id, a.genres
-		  FROM listen_wiseer.artists a
-		 WHERE ids IS NULL OR a.artist_id IN (SELECT c.artist_id FROM credits c)
-	), gm AS MATERIALIZED (
-		SELECT d.genre, m.family, m.genre_group
-		  FROM (SELECT DISTINCT g.genre FROM a, pg_catalog.unnest(a.genres) AS g(genre)) d
-		  CROSS JOIN LATERAL @extschema@.genre_map(d.genre) m
-	), ra AS MATERIALIZED (
-		SELECT a.artist_id, a.genres, COALESCE(f.families, '{}') AS families, COALESCE(f.groups, '{}') AS groups
-		  FROM a
-		  LEFT JOIN (SELECT a.artist_id,
-		                    pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL) AS families,
-		                    pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL) AS groups
-		               FROM a, pg_catalog.unnest(a.genres) AS g(genre), gm
-		              WHERE gm.genre = g.genre
-		              GROUP BY a.artist_id) f ON f.artist_id = a.artist_id
-	), several AS MATERIALIZED (
-		-- tracks with several credits take ordered unions over the credits
-		SELECT c.track_id, c.position, c.artist_id, ra.genres
-		  FROM credits c
+		INSERT INTO listen_wiseer.recommend_pool (track_id, artist_ids, genres, families, groups, v, in_library)
+		WITH credits AS MATERIALIZED (
+			SELECT x.track_id, x.position, x.artist_id
+			  FROM listen_wiseer.track_artists x
+			 WHERE x.track_id = ANY (ids)
+		), credit_count AS MATERIALIZED (
+			SELECT c.track_id, pg_catalog.count(*) AS n FROM credits c GROUP BY c.track_id
+		), a AS MATERIALIZED (
+			-- the artists involved, with their genres mapped to families and groups
+			SELECT a.artist_id, a.genres
+			  FROM listen_wiseer.artists a
+			 WHERE a.artist_id IN (SELECT c.artist_id FROM credits c)
+		), gm AS MATERIALIZED (
+			SELECT d.genre, m.family, m.genre_group
+			  FROM (SELECT DISTINCT g.genre FROM a, pg_catalog.unnest(a.genres) AS g(genre)) d
+			  CROSS JOIN LATERAL @extschema@.genre_map(d.genre) m
+		), ra AS MATERIALIZED (
+			SELECT a.artist_id, a.genres, COALESCE(f.families, '{}') AS families, COALESCE(f.groups, '{}') AS groups
+			  FROM a
+			  LEFT JOIN (SELECT a.artist_id,
+			                    pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL) AS families,
+			                    pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL) AS groups
+			               FROM a, pg_catalog.unnest(a.genres) AS g(genre), gm
+			              WHERE gm.genre = g.genre
+			              GROUP BY a.artist_id) f ON f.artist_id = a.artist_id
+		), several AS MATERIALIZED (
+			-- tracks with several credits take ordered unions over the credits
+			SELECT c.track_id, c.position, c.artist_id, ra.genres
+			  FROM credits c
+			  LEFT JOIN ra ON ra.artist_id = c.artist_id
+			 WHERE c.track_id IN (SELECT cc.track_id FROM credit_count cc WHERE cc.n > 1)
+		), several_artists AS (
+			SELECT m.track_id, pg_catalog.array_agg(m.artist_id ORDER BY m.position) AS artist_ids,
+			       pg_catalog.bool_or(m.genres IS NOT NULL) AS genres_known
+			  FROM several m GROUP BY m.track_id
+		), several_genres AS (
+			SELECT u.track_id, pg_catalog.array_agg(u.genre ORDER BY u.ord) AS genres,
+			       pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL) AS families,
+			       pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL) AS groups
+			  FROM (SELECT m.track_id, g.genre, pg_catalog.min(m.position::bigint * 10000 + g.ord) AS ord
+			          FROM several m, pg_catalog.unnest(m.genres) WITH ORDINALITY AS g(genre, ord)
+			         GROUP BY m.track_id, g.genre) u
+			  LEFT JOIN gm ON gm.genre = u.genre
+			 GROUP BY u.track_id
+		)
+		-- tracks with one credit (the common case: no sort) or none
+		SELECT tv.track_id,
+		       CASE WHEN c.artist_id IS NULL THEN '{}' ELSE ARRAY[c.artist_id] END,
+		       ra.genres, COALESCE(ra.families, '{}'), COALESCE(ra.groups, '{}'), tv.v, t.in_library
+		  FROM listen_wiseer.track_vectors tv
+		  JOIN listen_wiseer.tracks t ON t.track_id = tv.track_id
+		  LEFT JOIN credit_count cc ON cc.track_id = tv.track_id
+		  LEFT JOIN credits c ON c.track_id = tv.track_id AND cc.n = 1
 		  LEFT JOIN ra ON ra.artist_id = c.artist_id
-		 WHERE c.track_id IN (SELECT cc.track_id FROM credit_count cc WHERE cc.n > 1)
-	), several_artists AS (
-		SELECT m.track_id, pg_catalog.array_agg(m.artist_id ORDER BY m.position) AS artist_ids,
-		       pg_catalog.bool_or(m.genres IS NOT NULL) AS genres_known
-		  FROM several m GROUP BY m.track_id
-	), several_genres AS (
-		SELECT u.track_id, pg_catalog.array_agg(u.genre ORDER BY u.ord) AS genres,
-		       pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL) AS families,
-		       pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL) AS groups
-		  FROM (SELECT m.track_id, g.genre, pg_catalog.min(m.position::bigint * 10000 + g.ord) AS ord
-		          FROM several m, pg_catalog.unnest(m.genres) WITH ORDINALITY AS g(genre, ord)
-		         GROUP BY m.track_id, g.genre) u
-		  LEFT JOIN gm ON gm.genre = u.genre
-		 GROUP BY u.track_id
-	)
-	-- tracks with one credit (the common case: no sort) or none
-	SELECT tv.track_id,
-	       CASE WHEN c.artist_id IS NULL THEN '{}' ELSE ARRAY[c.artist_id] END,
-	       ra.genres, COALESCE(ra.families, '{}'), COALESCE(ra.groups, '{}'), tv.v, t.in_library
-	  FROM listen_wiseer.track_vectors tv
-	  JOIN listen_wiseer.tracks t ON t.track_id = tv.track_id
-	  LEFT JOIN credit_count cc ON cc.track_id = tv.track_id
-	  LEFT JOIN credits c ON c.track_id = tv.track_id AND cc.n = 1
-	  LEFT JOIN ra ON ra.artist_id = c.artist_id
-	 WHERE (ids IS NULL OR tv.track_id = ANY (ids))
-	   AND (cc.n IS NULL OR cc.n = 1)
-	UNION ALL
-	SELECT tv.track_id, sa.artist_ids,
-	       CASE WHEN sa.genres_known THEN COALESCE(sg.genres, '{}') END,
-	       COALESCE(sg.families, '{}'), COALESCE(sg.groups, '{}'), tv.v, t.in_library
-	  FROM listen_wiseer.track_vectors tv
-	  JOIN listen_wiseer.tracks t ON t.track_id = tv.track_id
-	  JOIN several_artists sa ON sa.track_id = tv.track_id
-	  LEFT JOIN several_genres sg ON sg.track_id = tv.track_id
-	 WHERE ids IS NULL OR tv.track_id = ANY (ids)
-	-- (a rebuild lays the pool out by signature: a round of recommend() reads
-	-- a signature's tracks from a few pages instead of one page each)
-	ORDER BY 3;
+		 WHERE tv.track_id = ANY (ids)
+		   AND (cc.n IS NULL OR cc.n = 1)
+		UNION ALL
+		SELECT tv.track_id, sa.artist_ids,
+		       CASE WHEN sa.genres_known THEN COALESCE(sg.genres, '{}') END,
+		       COALESCE(sg.families, '{}'), COALESCE(sg.groups, '{}'), tv.v, t.in_library
+		  FROM listen_wiseer.track_vectors tv
+		  JOIN listen_wiseer.tracks t ON t.track_id = tv.track_id
+		  JOIN several_artists sa ON sa.track_id = tv.track_id
+		  LEFT JOIN several_genres sg ON sg.track_id = tv.track_id
+		 WHERE tv.track_id = ANY (ids);
+	END IF;
 	GET DIAGNOSTICS written = ROW_COUNT;
 	IF ids IS NULL THEN
 		CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
@@ -1470,6 +1520,58 @@ BEGIN
 	END LOOP;
 END;
 $$;
+
+-- track_vectors without its foreign key: a vector goes with its features by triggers
+-- (sql/30_scaling.sql says why)
+ALTER TABLE listen_wiseer.track_vectors DROP CONSTRAINT track_vectors_track_id_fkey;
+
+-- 1.1: the WHEN clause is checked as each row is written, so a bulk load
+-- under defer_refresh queues no event at all (1.09M events cost an import
+-- 2.6 s at commit, each only to return early).
+DROP TRIGGER audio_features_refresh_vectors ON listen_wiseer.audio_features;
+DROP TRIGGER feature_weights_refresh_vectors ON listen_wiseer.feature_weights;
+CREATE CONSTRAINT TRIGGER audio_features_refresh_vectors
+	AFTER INSERT OR UPDATE OR DELETE ON listen_wiseer.audio_features
+	DEFERRABLE INITIALLY DEFERRED
+	FOR EACH ROW
+	WHEN (pg_catalog.current_setting('listen_wiseer.defer_refresh', true) IS DISTINCT FROM 'on')
+	EXECUTE FUNCTION listen_wiseer.vectors_stale();
+CREATE CONSTRAINT TRIGGER feature_weights_refresh_vectors
+	AFTER INSERT OR UPDATE OR DELETE ON listen_wiseer.feature_weights
+	DEFERRABLE INITIALLY DEFERRED
+	FOR EACH ROW
+	WHEN (pg_catalog.current_setting('listen_wiseer.defer_refresh', true) IS DISTINCT FROM 'on')
+	EXECUTE FUNCTION listen_wiseer.vectors_stale();
+
+-- 1.1: a track's vector goes with its features (what ON DELETE CASCADE did
+-- before track_vectors lost its foreign key), one statement per statement.
+CREATE FUNCTION listen_wiseer.track_vectors_features_gone() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		-- no features: no statistics and no vectors (deleted, not truncated,
+		-- so the pool's triggers follow)
+		PERFORM listen_wiseer.refresh_vectors();
+	ELSIF TG_LEVEL = 'ROW' THEN
+		-- a track's features moved to another track id
+		DELETE FROM listen_wiseer.track_vectors tv WHERE tv.track_id = OLD.track_id;
+	ELSE
+		DELETE FROM listen_wiseer.track_vectors tv USING old_rows o WHERE tv.track_id = o.track_id;
+	END IF;
+	RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER track_vectors_features_gone AFTER DELETE ON listen_wiseer.audio_features
+	REFERENCING OLD TABLE AS old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.track_vectors_features_gone();
+CREATE TRIGGER track_vectors_features_truncated AFTER TRUNCATE ON listen_wiseer.audio_features
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.track_vectors_features_gone();
+CREATE TRIGGER track_vectors_features_moved AFTER UPDATE OF track_id ON listen_wiseer.audio_features
+	FOR EACH ROW WHEN (OLD.track_id IS DISTINCT FROM NEW.track_id)
+	EXECUTE FUNCTION listen_wiseer.track_vectors_features_gone();
 
 -- Last: derived data is recomputed from the library with this version's functions, so an
 -- upgraded database holds what a fresh install loaded with the same rows would (1.1 changes

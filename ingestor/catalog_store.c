@@ -347,8 +347,9 @@ static const char *const tracks_new_sql =
 "   release_date_precision, duration_ms, explicit, popularity, in_library, catalog)"
 " SELECT s.track_id, s.name, s.album, s.release_date, s.release_precision, s.duration_ms,"
 "   s.explicit, s.popularity, false, $1 FROM pg_temp.lw_cat_t s"
+" WHERE NOT EXISTS (SELECT FROM listen_wiseer.tracks t WHERE t.track_id = s.track_id)"
 " ORDER BY s.track_id"	/* key order: index inserts and checks walk the btree in order */
-" ON CONFLICT (track_id) DO NOTHING RETURNING 1)"
+" RETURNING 1)"
 " SELECT pg_catalog.count(*) FROM ins";
 
 /* catalog-only tracks of this catalog take the file's values (a newer file) */
@@ -403,33 +404,41 @@ static const char *const credits_insert_sql =
 " ORDER BY c.track_id, c.position RETURNING 1)"
 " SELECT pg_catalog.count(*) FROM ins";
 
+/*
+ * features: new rows for tracks without any, and this catalog's own rows where the file changed
+ * them; an anti-join and an UPDATE rather than ON CONFLICT, as for the tracks and credits
+ */
+#define CAT_FEATURE_COLUMNS \
+	"danceability, energy, key, loudness, mode, speechiness, acousticness, instrumentalness," \
+	" liveness, valence, tempo, duration_ms, time_signature"
+
 static const char *const features_sql =
-"WITH w AS ("
-" INSERT INTO listen_wiseer.audio_features AS af (track_id, danceability, energy, key,"
-"   loudness, mode, speechiness, acousticness, instrumentalness, liveness, valence, tempo,"
-"   duration_ms, time_signature, source, source_detail)"
+"WITH ins AS ("
+" INSERT INTO listen_wiseer.audio_features (track_id, " CAT_FEATURE_COLUMNS ", source, source_detail)"
 " SELECT s.track_id, s.danceability, s.energy, s.key, s.loudness, s.mode, s.speechiness,"
 "   s.acousticness, s.instrumentalness, s.liveness, s.valence, s.tempo, s.duration_ms,"
 "   s.time_signature, 'catalog', $1"
-" FROM pg_temp.lw_cat_t s WHERE s.has_features ORDER BY s.track_id"
-" ON CONFLICT (track_id) DO UPDATE SET danceability = EXCLUDED.danceability,"
-"   energy = EXCLUDED.energy, key = EXCLUDED.key, loudness = EXCLUDED.loudness,"
-"   mode = EXCLUDED.mode, speechiness = EXCLUDED.speechiness,"
-"   acousticness = EXCLUDED.acousticness, instrumentalness = EXCLUDED.instrumentalness,"
-"   liveness = EXCLUDED.liveness, valence = EXCLUDED.valence, tempo = EXCLUDED.tempo,"
-"   duration_ms = EXCLUDED.duration_ms, time_signature = EXCLUDED.time_signature,"
-"   loaded_at = pg_catalog.now()"
-" WHERE af.source = 'catalog' AND af.source_detail = $1"
-"   AND (af.danceability, af.energy, af.key, af.loudness, af.mode, af.speechiness,"
-"        af.acousticness, af.instrumentalness, af.liveness, af.valence, af.tempo,"
-"        af.duration_ms, af.time_signature) IS DISTINCT FROM"
-"       (EXCLUDED.danceability, EXCLUDED.energy, EXCLUDED.key, EXCLUDED.loudness,"
-"        EXCLUDED.mode, EXCLUDED.speechiness, EXCLUDED.acousticness,"
-"        EXCLUDED.instrumentalness, EXCLUDED.liveness, EXCLUDED.valence, EXCLUDED.tempo,"
-"        EXCLUDED.duration_ms, EXCLUDED.time_signature)"
-" RETURNING (af.xmax = 0) AS inserted)"
-" SELECT pg_catalog.count(*) FILTER (WHERE inserted), pg_catalog.count(*) FILTER (WHERE NOT inserted)"
-" FROM w";
+" FROM pg_temp.lw_cat_t s WHERE s.has_features"
+"  AND NOT EXISTS (SELECT FROM listen_wiseer.audio_features af WHERE af.track_id = s.track_id)"
+" ORDER BY s.track_id RETURNING 1)"
+" SELECT pg_catalog.count(*) FROM ins";
+
+static const char *const features_update_sql =
+"WITH upd AS ("
+" UPDATE listen_wiseer.audio_features af SET (" CAT_FEATURE_COLUMNS ", loaded_at) ="
+"  (s.danceability, s.energy, s.key, s.loudness, s.mode, s.speechiness, s.acousticness,"
+"   s.instrumentalness, s.liveness, s.valence, s.tempo, s.duration_ms, s.time_signature,"
+"   pg_catalog.now())"
+" FROM pg_temp.lw_cat_t s"
+" WHERE s.has_features AND af.track_id = s.track_id"
+"  AND af.source = 'catalog' AND af.source_detail = $1"
+"  AND (af.danceability, af.energy, af.key, af.loudness, af.mode, af.speechiness,"
+"       af.acousticness, af.instrumentalness, af.liveness, af.valence, af.tempo,"
+"       af.duration_ms, af.time_signature) IS DISTINCT FROM"
+"      (s.danceability, s.energy, s.key, s.loudness, s.mode, s.speechiness, s.acousticness,"
+"       s.instrumentalness, s.liveness, s.valence, s.tempo, s.duration_ms, s.time_signature)"
+" RETURNING 1)"
+" SELECT pg_catalog.count(*) FROM upd";
 
 static const char *const features_kept_sql =
 "SELECT pg_catalog.count(*) FROM pg_temp.lw_cat_t s"
@@ -462,8 +471,10 @@ lw_cat_merge_run(lw_store *st, const char *catalog, lw_cat_merge *m, char *err, 
 		run(conn, "catalog merge (credits)", credits_sql, NULL, err, errsz) < 0 ||
 		counts(conn, "catalog merge (credits)", credits_insert_sql, NULL,
 			   (long *const[]) {&m->credits_written}, 1, err, errsz) < 0 ||
+		counts(conn, "catalog merge (features)", features_update_sql, catalog,
+			   (long *const[]) {&m->features_updated}, 1, err, errsz) < 0 ||
 		counts(conn, "catalog merge (features)", features_sql, catalog,
-			   (long *const[]) {&m->features_new, &m->features_updated}, 2, err, errsz) < 0 ||
+			   (long *const[]) {&m->features_new}, 1, err, errsz) < 0 ||
 		counts(conn, "catalog merge (features)", features_kept_sql, catalog,
 			   (long *const[]) {&m->features_kept}, 1, err, errsz) < 0 ||
 		run(conn, "catalog merge", "COMMIT", NULL, err, errsz) < 0)

@@ -60,6 +60,18 @@ FROM expected_z e JOIN listen_wiseer.track_vectors tv USING (track_id);
 DELETE FROM listen_wiseer.audio_features WHERE track_id = 't6';
 SELECT count(*) AS vectors, (SELECT n FROM listen_wiseer.feature_stats) AS n FROM listen_wiseer.track_vectors;
 
+-- features moved to another track id take their vector along (at commit)
+UPDATE listen_wiseer.audio_features SET track_id = 't6' WHERE track_id = 't5';
+SELECT array_agg(track_id ORDER BY track_id) AS vectors FROM listen_wiseer.track_vectors;
+UPDATE listen_wiseer.audio_features SET track_id = 't5' WHERE track_id = 't6';
+-- emptied by TRUNCATE: no vectors, no statistics, nothing in the pool
+BEGIN;
+TRUNCATE listen_wiseer.audio_features;
+SELECT (SELECT count(*) FROM listen_wiseer.track_vectors) AS vectors,
+       (SELECT count(*) FROM listen_wiseer.feature_stats) AS stats,
+       (SELECT count(*) FROM listen_wiseer.recommend_pool) AS pool;
+ROLLBACK;
+
 -- a bulk loader can defer the refresh and run it once
 SET listen_wiseer.defer_refresh = on;
 UPDATE listen_wiseer.audio_features SET tempo = tempo + 10 WHERE track_id = 't1';
@@ -67,6 +79,15 @@ SELECT (SELECT mean[9] FROM listen_wiseer.feature_stats) = (SELECT avg(tempo) FR
 SELECT listen_wiseer.refresh_vectors() AS written;
 SELECT (SELECT mean[9] FROM listen_wiseer.feature_stats) = (SELECT avg(tempo) FROM listen_wiseer.audio_features) AS stats_current;
 RESET listen_wiseer.defer_refresh;
+-- a row written under defer_refresh queues no refresh, even if the setting is
+-- switched off again before the commit
+BEGIN;
+SET LOCAL listen_wiseer.defer_refresh = on;
+UPDATE listen_wiseer.audio_features SET tempo = tempo + 10 WHERE track_id = 't2';
+SET LOCAL listen_wiseer.defer_refresh = off;
+COMMIT;
+SELECT (SELECT mean[9] FROM listen_wiseer.feature_stats) = (SELECT avg(tempo) FROM listen_wiseer.audio_features) AS stats_current;
+SELECT listen_wiseer.refresh_vectors() > 0 AS refreshed;
 -- a refresh with nothing changed writes nothing
 SELECT listen_wiseer.refresh_vectors() AS written;
 

@@ -62,9 +62,13 @@ CREATE VIEW listen_wiseer.feature_scaling AS
 	LEFT JOIN listen_wiseer.feature_stats s ON true;
 
 -- Standardized vectors, one per track with audio features (derived data:
--- rebuilt by refresh_vectors, not dumped).
+-- rebuilt by refresh_vectors, not dumped).  1.1: no foreign key to
+-- audio_features.  Only refresh_vectors() writes here, from a join with
+-- audio_features in the same statement, so a key check per row proved
+-- nothing and cost 9 s of a 1.2M-track catalog import; a vector goes with
+-- its features by the triggers track_vectors_features_gone below.
 CREATE TABLE listen_wiseer.track_vectors (
-	track_id text PRIMARY KEY REFERENCES listen_wiseer.audio_features ON DELETE CASCADE,
+	track_id text PRIMARY KEY,
 	v        @extschema@.feature_vector(9) NOT NULL
 );
 
@@ -156,8 +160,8 @@ BEGIN
 	  WHERE tv.v::real[] IS DISTINCT FROM EXCLUDED.v::real[];
 	GET DIAGNOSTICS written = ROW_COUNT;
 	-- ... and the catalog's: all of them when their statistics changed, else
-	-- only those without a vector yet, if any (track_vectors references
-	-- audio_features, so equal counts mean every track has its vector: two
+	-- only those without a vector yet, if any (a vector goes with its
+	-- features, so equal counts mean every track has its vector: two
 	-- counts cost far less than the anti-join over a large catalog)
 	IF c_mean IS NOT DISTINCT FROM old.catalog_mean AND c_scale IS NOT DISTINCT FROM old.catalog_scale THEN
 		IF (SELECT pg_catalog.count(*) FROM listen_wiseer.track_vectors)
@@ -219,11 +223,48 @@ BEGIN
 END;
 $$;
 
+-- 1.1: the WHEN clause is checked as each row is written, so a bulk load
+-- under defer_refresh queues no event at all (1.09M events cost an import
+-- 2.6 s at commit, each only to return early).
 CREATE CONSTRAINT TRIGGER audio_features_refresh_vectors
 	AFTER INSERT OR UPDATE OR DELETE ON listen_wiseer.audio_features
 	DEFERRABLE INITIALLY DEFERRED
-	FOR EACH ROW EXECUTE FUNCTION listen_wiseer.vectors_stale();
+	FOR EACH ROW
+	WHEN (pg_catalog.current_setting('listen_wiseer.defer_refresh', true) IS DISTINCT FROM 'on')
+	EXECUTE FUNCTION listen_wiseer.vectors_stale();
 CREATE CONSTRAINT TRIGGER feature_weights_refresh_vectors
 	AFTER INSERT OR UPDATE OR DELETE ON listen_wiseer.feature_weights
 	DEFERRABLE INITIALLY DEFERRED
-	FOR EACH ROW EXECUTE FUNCTION listen_wiseer.vectors_stale();
+	FOR EACH ROW
+	WHEN (pg_catalog.current_setting('listen_wiseer.defer_refresh', true) IS DISTINCT FROM 'on')
+	EXECUTE FUNCTION listen_wiseer.vectors_stale();
+
+-- 1.1: a track's vector goes with its features (what ON DELETE CASCADE did
+-- before track_vectors lost its foreign key), one statement per statement.
+CREATE FUNCTION listen_wiseer.track_vectors_features_gone() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		-- no features: no statistics and no vectors (deleted, not truncated,
+		-- so the pool's triggers follow)
+		PERFORM listen_wiseer.refresh_vectors();
+	ELSIF TG_LEVEL = 'ROW' THEN
+		-- a track's features moved to another track id
+		DELETE FROM listen_wiseer.track_vectors tv WHERE tv.track_id = OLD.track_id;
+	ELSE
+		DELETE FROM listen_wiseer.track_vectors tv USING old_rows o WHERE tv.track_id = o.track_id;
+	END IF;
+	RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER track_vectors_features_gone AFTER DELETE ON listen_wiseer.audio_features
+	REFERENCING OLD TABLE AS old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.track_vectors_features_gone();
+CREATE TRIGGER track_vectors_features_truncated AFTER TRUNCATE ON listen_wiseer.audio_features
+	FOR EACH STATEMENT EXECUTE FUNCTION listen_wiseer.track_vectors_features_gone();
+CREATE TRIGGER track_vectors_features_moved AFTER UPDATE OF track_id ON listen_wiseer.audio_features
+	FOR EACH ROW WHEN (OLD.track_id IS DISTINCT FROM NEW.track_id)
+	EXECUTE FUNCTION listen_wiseer.track_vectors_features_gone();

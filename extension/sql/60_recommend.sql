@@ -103,6 +103,7 @@ CREATE TABLE listen_wiseer.recommend_artist_tracks (
 CREATE FUNCTION listen_wiseer.recommend_pool_sync(ids text[]) RETURNS bigint
 	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
+	SET jit = off   -- compiling the rebuild's plan cost a second and gained nothing
 AS $$
 DECLARE
 	written bigint;
@@ -115,6 +116,58 @@ BEGIN
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_signature_idx;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_library_signature_idx;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_artists_idx;
+		-- a bulk load may have just written the credits: plan with their real
+		-- shape (without statistics the planner guessed 200 tracks and sorted
+		-- and merged 1.2M rows several times over; see docs/design/catalog.md)
+		ANALYZE listen_wiseer.track_artists;
+		ANALYZE listen_wiseer.artists;
+		-- every track: credits aggregated once per track, each artist's
+		-- genres mapped once, ordered unions only for several credits
+		INSERT INTO listen_wiseer.recommend_pool (track_id, artist_ids, genres, families, groups, v, in_library)
+		WITH gm AS MATERIALIZED (
+			SELECT d.genre, m.family, m.genre_group
+			  FROM (SELECT DISTINCT g.genre FROM listen_wiseer.artists a, pg_catalog.unnest(a.genres) AS g(genre)) d
+			  CROSS JOIN LATERAL @extschema@.genre_map(d.genre) m
+		), ra AS MATERIALIZED (
+			SELECT a.artist_id, a.genres, COALESCE(f.families, '{}') AS families, COALESCE(f.groups, '{}') AS groups
+			  FROM listen_wiseer.artists a
+			  LEFT JOIN (SELECT a.artist_id,
+			                    pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL) AS families,
+			                    pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL) AS groups
+			               FROM listen_wiseer.artists a, pg_catalog.unnest(a.genres) AS g(genre), gm
+			              WHERE gm.genre = g.genre
+			              GROUP BY a.artist_id) f ON f.artist_id = a.artist_id
+			 WHERE a.genres IS NOT NULL
+		), cred AS MATERIALIZED (
+			SELECT x.track_id, pg_catalog.array_agg(x.artist_id ORDER BY x.position) AS artist_ids
+			  FROM listen_wiseer.track_artists x GROUP BY x.track_id
+		), several AS MATERIALIZED (
+			SELECT c.track_id, k.position, ra.genres
+			  FROM cred c, pg_catalog.unnest(c.artist_ids) WITH ORDINALITY AS k(artist_id, position), ra
+			 WHERE pg_catalog.cardinality(c.artist_ids) > 1 AND ra.artist_id = k.artist_id
+		), several_genres AS (
+			SELECT u.track_id, COALESCE(pg_catalog.array_agg(u.genre ORDER BY u.ord) FILTER (WHERE u.genre IS NOT NULL), '{}') AS genres,
+			       COALESCE(pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL), '{}') AS families,
+			       COALESCE(pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL), '{}') AS groups
+			  FROM (SELECT m.track_id, g.genre, pg_catalog.min(m.position * 10000 + g.ord) AS ord
+			          FROM several m LEFT JOIN LATERAL pg_catalog.unnest(m.genres) WITH ORDINALITY AS g(genre, ord) ON true
+			         GROUP BY m.track_id, g.genre) u
+			  LEFT JOIN gm ON gm.genre = u.genre
+			 GROUP BY u.track_id
+		)
+		SELECT tv.track_id, COALESCE(c.artist_ids, '{}'),
+		       CASE WHEN pg_catalog.cardinality(c.artist_ids) > 1 THEN sg.genres ELSE r1.genres END,
+		       CASE WHEN pg_catalog.cardinality(c.artist_ids) > 1 THEN COALESCE(sg.families, '{}') ELSE COALESCE(r1.families, '{}') END,
+		       CASE WHEN pg_catalog.cardinality(c.artist_ids) > 1 THEN COALESCE(sg.groups, '{}') ELSE COALESCE(r1.groups, '{}') END,
+		       tv.v, t.in_library
+		  FROM listen_wiseer.track_vectors tv
+		  JOIN listen_wiseer.tracks t ON t.track_id = tv.track_id
+		  LEFT JOIN cred c ON c.track_id = tv.track_id
+		  LEFT JOIN ra r1 ON r1.artist_id = c.artist_ids[1] AND pg_catalog.cardinality(c.artist_ids) = 1
+		  LEFT JOIN several_genres sg ON sg.track_id = tv.track_id
+		-- (laid out by signature: a round of recommend() reads a signature's
+		-- tracks from a few pages instead of one page each)
+		 ORDER BY 3;
 	ELSE
 		WITH gone AS (
 			DELETE FROM listen_wiseer.recommend_pool p WHERE p.track_id = ANY (ids)
@@ -140,76 +193,73 @@ BEGIN
 		UPDATE listen_wiseer.recommend_signatures s SET tracks = s.tracks - c.n,
 		                                                library_tracks = GREATEST(s.library_tracks - c.nl, 0)
 		  FROM counted c WHERE s.genres = c.genres AND s.tracks > c.n;
-	END IF;
 
-	INSERT INTO listen_wiseer.recommend_pool (track_id, artist_ids, genres, families, groups, v, in_library)
-	WITH credits AS MATERIALIZED (
-		SELECT x.track_id, x.position, x.artist_id
-		  FROM listen_wiseer.track_artists x
-		 WHERE ids IS NULL OR x.track_id = ANY (ids)
-	), credit_count AS MATERIALIZED (
-		SELECT c.track_id, pg_catalog.count(*) AS n FROM credits c GROUP BY c.track_id
-	), a AS MATERIALIZED (
-		-- the artists involved, with their genres mapped to families and groups
-		SELECT a.artist_id, a.genres
-		  FROM listen_wiseer.artists a
-		 WHERE ids IS NULL OR a.artist_id IN (SELECT c.artist_id FROM credits c)
-	), gm AS MATERIALIZED (
-		SELECT d.genre, m.family, m.genre_group
-		  FROM (SELECT DISTINCT g.genre FROM a, pg_catalog.unnest(a.genres) AS g(genre)) d
-		  CROSS JOIN LATERAL @extschema@.genre_map(d.genre) m
-	), ra AS MATERIALIZED (
-		SELECT a.artist_id, a.genres, COALESCE(f.families, '{}') AS families, COALESCE(f.groups, '{}') AS groups
-		  FROM a
-		  LEFT JOIN (SELECT a.artist_id,
-		                    pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL) AS families,
-		                    pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL) AS groups
-		               FROM a, pg_catalog.unnest(a.genres) AS g(genre), gm
-		              WHERE gm.genre = g.genre
-		              GROUP BY a.artist_id) f ON f.artist_id = a.artist_id
-	), several AS MATERIALIZED (
-		-- tracks with several credits take ordered unions over the credits
-		SELECT c.track_id, c.position, c.artist_id, ra.genres
-		  FROM credits c
+		INSERT INTO listen_wiseer.recommend_pool (track_id, artist_ids, genres, families, groups, v, in_library)
+		WITH credits AS MATERIALIZED (
+			SELECT x.track_id, x.position, x.artist_id
+			  FROM listen_wiseer.track_artists x
+			 WHERE x.track_id = ANY (ids)
+		), credit_count AS MATERIALIZED (
+			SELECT c.track_id, pg_catalog.count(*) AS n FROM credits c GROUP BY c.track_id
+		), a AS MATERIALIZED (
+			-- the artists involved, with their genres mapped to families and groups
+			SELECT a.artist_id, a.genres
+			  FROM listen_wiseer.artists a
+			 WHERE a.artist_id IN (SELECT c.artist_id FROM credits c)
+		), gm AS MATERIALIZED (
+			SELECT d.genre, m.family, m.genre_group
+			  FROM (SELECT DISTINCT g.genre FROM a, pg_catalog.unnest(a.genres) AS g(genre)) d
+			  CROSS JOIN LATERAL @extschema@.genre_map(d.genre) m
+		), ra AS MATERIALIZED (
+			SELECT a.artist_id, a.genres, COALESCE(f.families, '{}') AS families, COALESCE(f.groups, '{}') AS groups
+			  FROM a
+			  LEFT JOIN (SELECT a.artist_id,
+			                    pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL) AS families,
+			                    pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL) AS groups
+			               FROM a, pg_catalog.unnest(a.genres) AS g(genre), gm
+			              WHERE gm.genre = g.genre
+			              GROUP BY a.artist_id) f ON f.artist_id = a.artist_id
+		), several AS MATERIALIZED (
+			-- tracks with several credits take ordered unions over the credits
+			SELECT c.track_id, c.position, c.artist_id, ra.genres
+			  FROM credits c
+			  LEFT JOIN ra ON ra.artist_id = c.artist_id
+			 WHERE c.track_id IN (SELECT cc.track_id FROM credit_count cc WHERE cc.n > 1)
+		), several_artists AS (
+			SELECT m.track_id, pg_catalog.array_agg(m.artist_id ORDER BY m.position) AS artist_ids,
+			       pg_catalog.bool_or(m.genres IS NOT NULL) AS genres_known
+			  FROM several m GROUP BY m.track_id
+		), several_genres AS (
+			SELECT u.track_id, pg_catalog.array_agg(u.genre ORDER BY u.ord) AS genres,
+			       pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL) AS families,
+			       pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL) AS groups
+			  FROM (SELECT m.track_id, g.genre, pg_catalog.min(m.position::bigint * 10000 + g.ord) AS ord
+			          FROM several m, pg_catalog.unnest(m.genres) WITH ORDINALITY AS g(genre, ord)
+			         GROUP BY m.track_id, g.genre) u
+			  LEFT JOIN gm ON gm.genre = u.genre
+			 GROUP BY u.track_id
+		)
+		-- tracks with one credit (the common case: no sort) or none
+		SELECT tv.track_id,
+		       CASE WHEN c.artist_id IS NULL THEN '{}' ELSE ARRAY[c.artist_id] END,
+		       ra.genres, COALESCE(ra.families, '{}'), COALESCE(ra.groups, '{}'), tv.v, t.in_library
+		  FROM listen_wiseer.track_vectors tv
+		  JOIN listen_wiseer.tracks t ON t.track_id = tv.track_id
+		  LEFT JOIN credit_count cc ON cc.track_id = tv.track_id
+		  LEFT JOIN credits c ON c.track_id = tv.track_id AND cc.n = 1
 		  LEFT JOIN ra ON ra.artist_id = c.artist_id
-		 WHERE c.track_id IN (SELECT cc.track_id FROM credit_count cc WHERE cc.n > 1)
-	), several_artists AS (
-		SELECT m.track_id, pg_catalog.array_agg(m.artist_id ORDER BY m.position) AS artist_ids,
-		       pg_catalog.bool_or(m.genres IS NOT NULL) AS genres_known
-		  FROM several m GROUP BY m.track_id
-	), several_genres AS (
-		SELECT u.track_id, pg_catalog.array_agg(u.genre ORDER BY u.ord) AS genres,
-		       pg_catalog.array_agg(DISTINCT gm.family COLLATE "C") FILTER (WHERE gm.family IS NOT NULL) AS families,
-		       pg_catalog.array_agg(DISTINCT gm.genre_group COLLATE "C") FILTER (WHERE gm.genre_group IS NOT NULL) AS groups
-		  FROM (SELECT m.track_id, g.genre, pg_catalog.min(m.position::bigint * 10000 + g.ord) AS ord
-		          FROM several m, pg_catalog.unnest(m.genres) WITH ORDINALITY AS g(genre, ord)
-		         GROUP BY m.track_id, g.genre) u
-		  LEFT JOIN gm ON gm.genre = u.genre
-		 GROUP BY u.track_id
-	)
-	-- tracks with one credit (the common case: no sort) or none
-	SELECT tv.track_id,
-	       CASE WHEN c.artist_id IS NULL THEN '{}' ELSE ARRAY[c.artist_id] END,
-	       ra.genres, COALESCE(ra.families, '{}'), COALESCE(ra.groups, '{}'), tv.v, t.in_library
-	  FROM listen_wiseer.track_vectors tv
-	  JOIN listen_wiseer.tracks t ON t.track_id = tv.track_id
-	  LEFT JOIN credit_count cc ON cc.track_id = tv.track_id
-	  LEFT JOIN credits c ON c.track_id = tv.track_id AND cc.n = 1
-	  LEFT JOIN ra ON ra.artist_id = c.artist_id
-	 WHERE (ids IS NULL OR tv.track_id = ANY (ids))
-	   AND (cc.n IS NULL OR cc.n = 1)
-	UNION ALL
-	SELECT tv.track_id, sa.artist_ids,
-	       CASE WHEN sa.genres_known THEN COALESCE(sg.genres, '{}') END,
-	       COALESCE(sg.families, '{}'), COALESCE(sg.groups, '{}'), tv.v, t.in_library
-	  FROM listen_wiseer.track_vectors tv
-	  JOIN listen_wiseer.tracks t ON t.track_id = tv.track_id
-	  JOIN several_artists sa ON sa.track_id = tv.track_id
-	  LEFT JOIN several_genres sg ON sg.track_id = tv.track_id
-	 WHERE ids IS NULL OR tv.track_id = ANY (ids)
-	-- (a rebuild lays the pool out by signature: a round of recommend() reads
-	-- a signature's tracks from a few pages instead of one page each)
-	ORDER BY 3;
+		 WHERE tv.track_id = ANY (ids)
+		   AND (cc.n IS NULL OR cc.n = 1)
+		UNION ALL
+		SELECT tv.track_id, sa.artist_ids,
+		       CASE WHEN sa.genres_known THEN COALESCE(sg.genres, '{}') END,
+		       COALESCE(sg.families, '{}'), COALESCE(sg.groups, '{}'), tv.v, t.in_library
+		  FROM listen_wiseer.track_vectors tv
+		  JOIN listen_wiseer.tracks t ON t.track_id = tv.track_id
+		  JOIN several_artists sa ON sa.track_id = tv.track_id
+		  LEFT JOIN several_genres sg ON sg.track_id = tv.track_id
+		 WHERE tv.track_id = ANY (ids);
+	END IF;
 	GET DIAGNOSTICS written = ROW_COUNT;
 	IF ids IS NULL THEN
 		CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
