@@ -72,6 +72,11 @@ report(const cat_counts *k, lw_cat_format f, const char *catalog, double secs)
 	lw_log_info("audio features: new %ld, updated %ld, kept from another source %ld,"
 				" none in the file %ld", m->features_new, m->features_updated, m->features_kept,
 				m->without_features);
+	if (m->bulk_write > 0)
+		lw_log_info("credits and features written as one bulk write (keys checked and indexes"
+					" built once)");
+	else if (m->bulk_write < 0)
+		lw_log_info("credits and features written row by row: %s", m->bulk_why);
 	if (m->duplicates)
 		lw_log_info("duplicate rows (first row of a track kept, genres merged): %ld rows",
 					m->duplicates);
@@ -98,11 +103,13 @@ counts_json(const cat_counts *k, lw_cat_format f, lw_buf *b)
 				  " \"tracks_library_marked\": %ld, \"tracks_other_catalog\": %ld,"
 				  " \"artists_new\": %ld, \"artists_genres\": %ld, \"credits_written\": %ld,"
 				  " \"features_new\": %ld, \"features_updated\": %ld, \"features_kept\": %ld,"
-				  " \"without_features\": %ld, \"artist_rows\": %ld, \"artist_rows_bad\": %ld}",
+				  " \"without_features\": %ld, \"artist_rows\": %ld, \"artist_rows_bad\": %ld,"
+				  " \"bulk_write\": \"%s\"}",
 				  m->tracks, m->duplicates, m->tracks_new, m->tracks_updated, m->tracks_in_library,
 				  m->tracks_library_marked, m->tracks_other_catalog, m->artists_new,
 				  m->artists_genres, m->credits_written, m->features_new, m->features_updated,
-				  m->features_kept, m->without_features, k->artist_rows, k->artist_bad);
+				  m->features_kept, m->without_features, k->artist_rows, k->artist_bad,
+				  m->bulk_write > 0 ? "done" : m->bulk_write < 0 ? "declined" : "not needed");
 }
 
 static int
@@ -324,7 +331,7 @@ lw_cmd_import_catalog(const lw_config *cfg, const char *csv_path, const char *fo
 			goto failed;
 	}
 	lw_log_debug("file read and staged: %.1f s", lw_monotonic() - t0);
-	if (lw_cat_merge_run(st, catalog, &k.m, err, sizeof(err)) < 0)
+	if (lw_cat_merge_run(st, catalog, cfg->catalog_bulk_min, &k.m, err, sizeof(err)) < 0)
 		goto failed;
 	report(&k, format, catalog, lw_monotonic() - t0);
 	if (k.m.features_new + k.m.features_updated > 0)

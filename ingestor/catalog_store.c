@@ -11,6 +11,7 @@
 
 #include <libpq-fe.h>
 
+#include "bulk_write.h"
 #include "catalog_store.h"
 #include "log.h"
 #include "store.h"
@@ -445,8 +446,58 @@ static const char *const features_kept_sql =
 " JOIN listen_wiseer.audio_features af ON af.track_id = s.track_id"
 " WHERE s.has_features AND (af.source <> 'catalog' OR af.source_detail IS DISTINCT FROM $1)";
 
+/* the tables the credits and features steps write, for lw_bulk_begin */
+#define CAT_BULK_TABLES "{listen_wiseer.track_artists,listen_wiseer.audio_features}"
+
+/* The credits and features steps (inside the bulk write when it is on). */
+static int
+merge_credits_features(PGconn *conn, const char *catalog, lw_cat_merge *m, char *err,
+					   size_t errsz)
+{
+	return run(conn, "catalog merge (credits)", credits_sql, NULL, err, errsz) < 0 ||
+		counts(conn, "catalog merge (credits)", credits_insert_sql, NULL,
+			   (long *const[]) {&m->credits_written}, 1, err, errsz) < 0 ||
+		counts(conn, "catalog merge (features)", features_update_sql, catalog,
+			   (long *const[]) {&m->features_updated}, 1, err, errsz) < 0 ||
+		counts(conn, "catalog merge (features)", features_sql, catalog,
+			   (long *const[]) {&m->features_new}, 1, err, errsz) < 0 ? -1 : 0;
+}
+
+/* With bulk_min new tracks or more, the credits and features go in as one bulk write. */
+static int
+merge_bulk_part(PGconn *conn, const char *catalog, long bulk_min, lw_cat_merge *m, char *err,
+				size_t errsz)
+{
+	lw_bulk		b;
+	int			on = 0;
+	double		t0;
+
+	if (bulk_min > 0 && m->tracks_new >= bulk_min)
+	{
+		on = lw_bulk_begin(conn, CAT_BULK_TABLES, &b, m->bulk_why, sizeof(m->bulk_why),
+						   err, errsz);
+		if (on < 0)
+			return -1;
+		m->bulk_write = on ? 1 : -1;
+	}
+	if (merge_credits_features(conn, catalog, m, err, errsz) < 0)
+	{
+		if (on)
+			lw_bulk_free(&b);
+		return -1;
+	}
+	if (!on)
+		return 0;
+	t0 = lw_monotonic();
+	if (lw_bulk_end(conn, &b, err, errsz) < 0)
+		return -1;
+	lw_log_debug("catalog merge (keys checked, indexes built): %.2f s", lw_monotonic() - t0);
+	return 0;
+}
+
 int
-lw_cat_merge_run(lw_store *st, const char *catalog, lw_cat_merge *m, char *err, size_t errsz)
+lw_cat_merge_run(lw_store *st, const char *catalog, long bulk_min, lw_cat_merge *m, char *err,
+				 size_t errsz)
 {
 	PGconn	   *conn = lw_store_conn(st);
 	memset(m, 0, sizeof(*m));
@@ -468,13 +519,7 @@ lw_cat_merge_run(lw_store *st, const char *catalog, lw_cat_merge *m, char *err, 
 			   (long *const[]) {&m->artists_new}, 1, err, errsz) < 0 ||
 		counts(conn, "catalog merge (genres)", genres_sql, NULL,
 			   (long *const[]) {&m->artists_genres}, 1, err, errsz) < 0 ||
-		run(conn, "catalog merge (credits)", credits_sql, NULL, err, errsz) < 0 ||
-		counts(conn, "catalog merge (credits)", credits_insert_sql, NULL,
-			   (long *const[]) {&m->credits_written}, 1, err, errsz) < 0 ||
-		counts(conn, "catalog merge (features)", features_update_sql, catalog,
-			   (long *const[]) {&m->features_updated}, 1, err, errsz) < 0 ||
-		counts(conn, "catalog merge (features)", features_sql, catalog,
-			   (long *const[]) {&m->features_new}, 1, err, errsz) < 0 ||
+		merge_bulk_part(conn, catalog, bulk_min, m, err, errsz) < 0 ||
 		counts(conn, "catalog merge (features)", features_kept_sql, catalog,
 			   (long *const[]) {&m->features_kept}, 1, err, errsz) < 0 ||
 		run(conn, "catalog merge", "COMMIT", NULL, err, errsz) < 0)

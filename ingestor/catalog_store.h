@@ -56,10 +56,16 @@ typedef struct lw_cat_merge
 	long		features_updated;
 	long		features_kept;	/* tracks whose features come from another source */
 	long		without_features;	/* tracks the file has no usable features for */
+	int			bulk_write;		/* credits and features as one bulk write (bulk_write.h):
+								 * 1 done, -1 declined (bulk_why), 0 not tried */
+	char		bulk_why[200];
 } lw_cat_merge;
 
-/* The one merge transaction. catalog is the file's base name. 0, or -1 with err set. */
-int			lw_cat_merge_run(lw_store *st, const char *catalog, lw_cat_merge *out, char *err,
-							 size_t errsz);
+/*
+ * The one merge transaction. catalog is the file's base name. With bulk_min new tracks or more
+ * (0 = never), the credits and features are written as one bulk write. 0, or -1 with err set.
+ */
+int			lw_cat_merge_run(lw_store *st, const char *catalog, long bulk_min, lw_cat_merge *out,
+							 char *err, size_t errsz);
 
 #endif							/* LW_CATALOG_STORE_H */

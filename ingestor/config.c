@@ -33,6 +33,7 @@ lw_config_defaults(lw_config *cfg)
 	cfg->connect_timeout = 10;
 	cfg->request_timeout = 60;
 	cfg->lock_timeout = 300;
+	cfg->catalog_bulk_min = 100000;
 	cfg->enrich = 1;
 	cfg->enrich_seconds = LW_DEFAULT_ENRICH_SECONDS;
 	cfg->max_response_bytes = 16L * 1024 * 1024;
@@ -131,6 +132,7 @@ lw_config_from_env(lw_config *cfg, lw_error *err)
 		env_int("LW_CONNECT_TIMEOUT", 1, 600, &cfg->connect_timeout, err) < 0 ||
 		env_int("LW_REQUEST_TIMEOUT", 1, 3600, &cfg->request_timeout, err) < 0 ||
 		env_int("LW_LOCK_TIMEOUT", 0, 86400, &cfg->lock_timeout, err) < 0 ||
+		env_int("LW_CATALOG_BULK", 0, 1000000000, &cfg->catalog_bulk_min, err) < 0 ||
 		env_int("LW_ENRICH", 0, 1, &cfg->enrich, err) < 0 ||
 		env_int("LW_ENRICH_TIME", 0, 7 * 86400, &cfg->enrich_seconds, err) < 0)
 		return -1;

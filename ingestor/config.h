@@ -70,6 +70,8 @@ typedef struct lw_config
 	int			connect_timeout;	/* seconds, default 10 */
 	int			request_timeout;	/* seconds per attempt, default 60 */
 	int			lock_timeout;	/* seconds a statement waits for a table lock, default 300; 0 = forever */
+	int			catalog_bulk_min;	/* LW_CATALOG_BULK: new tracks from which import-catalog
+								 * writes credits and features as one bulk write; 0 = never */
 	long		max_response_bytes; /* default 16 MiB */
 } lw_config;
 
