@@ -1048,7 +1048,7 @@ BEGIN
 	VALUES (st.n, st.mean, st.sd, w, scale, c_mean, c_scale);
 
 	-- Upsert, touching only rows whose vector changed (orphans go with their
-	-- features, ON DELETE CASCADE): the library's vectors ...
+	-- features, by the triggers track_vectors_features_gone): the library's vectors ...
 	INSERT INTO listen_wiseer.track_vectors AS tv (track_id, v)
 	SELECT f.track_id, @extschema@.standardize(listen_wiseer.raw_features(f), st.mean, scale)
 	  FROM listen_wiseer.audio_features f
@@ -1071,12 +1071,22 @@ BEGIN
 		  JOIN listen_wiseer.tracks t ON t.track_id = f.track_id AND NOT t.in_library
 		 WHERE NOT EXISTS (SELECT FROM listen_wiseer.track_vectors x WHERE x.track_id = f.track_id);
 	ELSE
-		INSERT INTO listen_wiseer.track_vectors AS tv (track_id, v)
+		-- 1.1: the changed vectors updated and the missing inserted, not one
+		-- INSERT ... ON CONFLICT, whose speculative insertion cost a 1.2M-track
+		-- catalog import seconds
+		UPDATE listen_wiseer.track_vectors tv SET v = n.v
+		  FROM (SELECT f.track_id,
+		               @extschema@.standardize(listen_wiseer.raw_features(f), c_mean, c_scale) AS v
+		          FROM listen_wiseer.audio_features f
+		          JOIN listen_wiseer.tracks t ON t.track_id = f.track_id AND NOT t.in_library) n
+		 WHERE tv.track_id = n.track_id AND tv.v::real[] IS DISTINCT FROM n.v::real[];
+		GET DIAGNOSTICS more = ROW_COUNT;
+		written := written + more;
+		INSERT INTO listen_wiseer.track_vectors (track_id, v)
 		SELECT f.track_id, @extschema@.standardize(listen_wiseer.raw_features(f), c_mean, c_scale)
 		  FROM listen_wiseer.audio_features f
 		  JOIN listen_wiseer.tracks t ON t.track_id = f.track_id AND NOT t.in_library
-		ON CONFLICT (track_id) DO UPDATE SET v = EXCLUDED.v
-		  WHERE tv.v::real[] IS DISTINCT FROM EXCLUDED.v::real[];
+		 WHERE NOT EXISTS (SELECT FROM listen_wiseer.track_vectors x WHERE x.track_id = f.track_id);
 	END IF;
 	GET DIAGNOSTICS more = ROW_COUNT;
 	RETURN written + more;
@@ -1125,6 +1135,9 @@ BEGIN
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_signature_idx;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_library_signature_idx;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_artists_idx;
+		-- (the key too: built once after the load, not row by row in the
+		-- pool's order, which is by signature)
+		ALTER TABLE listen_wiseer.recommend_pool DROP CONSTRAINT recommend_pool_pkey;
 		-- a bulk load may have just written the credits: plan with their real
 		-- shape (without statistics the planner guessed 200 tracks and sorted
 		-- and merged 1.2M rows several times over; see docs/design/catalog.md)
@@ -1271,6 +1284,7 @@ BEGIN
 	END IF;
 	GET DIAGNOSTICS written = ROW_COUNT;
 	IF ids IS NULL THEN
+		ALTER TABLE listen_wiseer.recommend_pool ADD CONSTRAINT recommend_pool_pkey PRIMARY KEY (track_id);
 		CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
 		CREATE INDEX recommend_pool_signature_idx ON listen_wiseer.recommend_pool (genres);
 		CREATE INDEX recommend_pool_library_signature_idx ON listen_wiseer.recommend_pool (genres) WHERE in_library;
@@ -1281,11 +1295,14 @@ BEGIN
 		  FROM listen_wiseer.recommend_pool p
 		 WHERE p.genres IS NOT NULL AND p.genres <> '{}'
 		 GROUP BY p.genres;
+		-- (an artist credited twice on a track counts it once: later credits of
+		-- the same artist are skipped, without a DISTINCT per track)
 		INSERT INTO listen_wiseer.recommend_artist_tracks (artist_id, tracks, library_tracks)
-		SELECT a.artist_id, pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE p.in_library)
+		SELECT x.id, pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE p.in_library)
 		  FROM listen_wiseer.recommend_pool p,
-		       LATERAL (SELECT DISTINCT x.id AS artist_id FROM pg_catalog.unnest(p.artist_ids) x(id)) a
-		 GROUP BY a.artist_id;
+		       pg_catalog.unnest(p.artist_ids) WITH ORDINALITY AS x(id, i)
+		 WHERE x.i = 1 OR x.id <> ALL (p.artist_ids[1:x.i - 1])
+		 GROUP BY x.id;
 		ANALYZE listen_wiseer.recommend_pool;
 		ANALYZE listen_wiseer.recommend_signatures;
 		ANALYZE listen_wiseer.recommend_artist_tracks;

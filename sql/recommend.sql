@@ -310,6 +310,10 @@ SELECT count(*) AS artist_count_differences_incremental FROM (
 	(SELECT * FROM artist_recount
 	 EXCEPT SELECT artist_id, tracks FROM listen_wiseer.recommend_artist_tracks)) d;
 SELECT tracks FROM listen_wiseer.recommend_artist_tracks WHERE artist_id = 'iron';
+-- an artist credited twice on one track counts it once
+INSERT INTO listen_wiseer.track_artists (track_id, position, artist_id) VALUES ('k_steel1', 2, 'iron');
+SELECT artist_ids FROM listen_wiseer.recommend_pool WHERE track_id = 'k_steel1';
+SELECT tracks FROM listen_wiseer.recommend_artist_tracks WHERE artist_id = 'iron';
 -- the incrementally kept pool equals a rebuild, vectors included
 CREATE TEMP TABLE pool_before AS SELECT track_id, artist_ids, genres, families, groups, v::text AS v
   FROM listen_wiseer.recommend_pool;
@@ -327,6 +331,13 @@ SELECT count(*) AS signature_differences FROM (
 	(SELECT genres, min(families), min(groups), count(*) FROM listen_wiseer.recommend_pool
 	  WHERE genres <> '{}' GROUP BY genres
 	 EXCEPT SELECT genres, families, groups, tracks FROM listen_wiseer.recommend_signatures)) d;
+-- and the artists' track counts equal a recount (the twice-credited artist once)
+SELECT count(*) AS artist_count_differences_rebuilt FROM (
+	(SELECT artist_id, tracks FROM listen_wiseer.recommend_artist_tracks
+	 EXCEPT SELECT * FROM artist_recount)
+	UNION ALL
+	(SELECT * FROM artist_recount
+	 EXCEPT SELECT artist_id, tracks FROM listen_wiseer.recommend_artist_tracks)) d;
 SELECT genres, tracks FROM listen_wiseer.recommend_signatures ORDER BY genres;
 SELECT count(*) AS artist_count_differences FROM (
 	(SELECT artist_id, tracks FROM listen_wiseer.recommend_artist_tracks

@@ -151,7 +151,7 @@ BEGIN
 	VALUES (st.n, st.mean, st.sd, w, scale, c_mean, c_scale);
 
 	-- Upsert, touching only rows whose vector changed (orphans go with their
-	-- features, ON DELETE CASCADE): the library's vectors ...
+	-- features, by the triggers track_vectors_features_gone): the library's vectors ...
 	INSERT INTO listen_wiseer.track_vectors AS tv (track_id, v)
 	SELECT f.track_id, @extschema@.standardize(listen_wiseer.raw_features(f), st.mean, scale)
 	  FROM listen_wiseer.audio_features f
@@ -174,12 +174,22 @@ BEGIN
 		  JOIN listen_wiseer.tracks t ON t.track_id = f.track_id AND NOT t.in_library
 		 WHERE NOT EXISTS (SELECT FROM listen_wiseer.track_vectors x WHERE x.track_id = f.track_id);
 	ELSE
-		INSERT INTO listen_wiseer.track_vectors AS tv (track_id, v)
+		-- 1.1: the changed vectors updated and the missing inserted, not one
+		-- INSERT ... ON CONFLICT, whose speculative insertion cost a 1.2M-track
+		-- catalog import seconds
+		UPDATE listen_wiseer.track_vectors tv SET v = n.v
+		  FROM (SELECT f.track_id,
+		               @extschema@.standardize(listen_wiseer.raw_features(f), c_mean, c_scale) AS v
+		          FROM listen_wiseer.audio_features f
+		          JOIN listen_wiseer.tracks t ON t.track_id = f.track_id AND NOT t.in_library) n
+		 WHERE tv.track_id = n.track_id AND tv.v::real[] IS DISTINCT FROM n.v::real[];
+		GET DIAGNOSTICS more = ROW_COUNT;
+		written := written + more;
+		INSERT INTO listen_wiseer.track_vectors (track_id, v)
 		SELECT f.track_id, @extschema@.standardize(listen_wiseer.raw_features(f), c_mean, c_scale)
 		  FROM listen_wiseer.audio_features f
 		  JOIN listen_wiseer.tracks t ON t.track_id = f.track_id AND NOT t.in_library
-		ON CONFLICT (track_id) DO UPDATE SET v = EXCLUDED.v
-		  WHERE tv.v::real[] IS DISTINCT FROM EXCLUDED.v::real[];
+		 WHERE NOT EXISTS (SELECT FROM listen_wiseer.track_vectors x WHERE x.track_id = f.track_id);
 	END IF;
 	GET DIAGNOSTICS more = ROW_COUNT;
 	RETURN written + more;

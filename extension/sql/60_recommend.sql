@@ -116,6 +116,9 @@ BEGIN
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_signature_idx;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_library_signature_idx;
 		DROP INDEX IF EXISTS listen_wiseer.recommend_pool_artists_idx;
+		-- (the key too: built once after the load, not row by row in the
+		-- pool's order, which is by signature)
+		ALTER TABLE listen_wiseer.recommend_pool DROP CONSTRAINT recommend_pool_pkey;
 		-- a bulk load may have just written the credits: plan with their real
 		-- shape (without statistics the planner guessed 200 tracks and sorted
 		-- and merged 1.2M rows several times over; see docs/design/catalog.md)
@@ -262,6 +265,7 @@ BEGIN
 	END IF;
 	GET DIAGNOSTICS written = ROW_COUNT;
 	IF ids IS NULL THEN
+		ALTER TABLE listen_wiseer.recommend_pool ADD CONSTRAINT recommend_pool_pkey PRIMARY KEY (track_id);
 		CREATE INDEX recommend_pool_genres_idx ON listen_wiseer.recommend_pool USING gin (genres);
 		CREATE INDEX recommend_pool_signature_idx ON listen_wiseer.recommend_pool (genres);
 		CREATE INDEX recommend_pool_library_signature_idx ON listen_wiseer.recommend_pool (genres) WHERE in_library;
@@ -272,11 +276,14 @@ BEGIN
 		  FROM listen_wiseer.recommend_pool p
 		 WHERE p.genres IS NOT NULL AND p.genres <> '{}'
 		 GROUP BY p.genres;
+		-- (an artist credited twice on a track counts it once: later credits of
+		-- the same artist are skipped, without a DISTINCT per track)
 		INSERT INTO listen_wiseer.recommend_artist_tracks (artist_id, tracks, library_tracks)
-		SELECT a.artist_id, pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE p.in_library)
+		SELECT x.id, pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE p.in_library)
 		  FROM listen_wiseer.recommend_pool p,
-		       LATERAL (SELECT DISTINCT x.id AS artist_id FROM pg_catalog.unnest(p.artist_ids) x(id)) a
-		 GROUP BY a.artist_id;
+		       pg_catalog.unnest(p.artist_ids) WITH ORDINALITY AS x(id, i)
+		 WHERE x.i = 1 OR x.id <> ALL (p.artist_ids[1:x.i - 1])
+		 GROUP BY x.id;
 		ANALYZE listen_wiseer.recommend_pool;
 		ANALYZE listen_wiseer.recommend_signatures;
 		ANALYZE listen_wiseer.recommend_artist_tracks;
