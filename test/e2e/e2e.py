@@ -224,6 +224,17 @@ class Env:
                             % ("x.xmin::text, " if versions else "", t, key))
         return out
 
+    def drop_roles_at_exit(self, *roles):
+        """Drop these roles (and what they own) when the test ends, however it ends."""
+        def drop():
+            for r in roles:
+                try:
+                    self.q("DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') THEN"
+                           " DROP OWNED BY %s CASCADE; DROP ROLE %s; END IF; END $$" % (r, r, r))
+                except RuntimeError as e:
+                    print("  warning: could not drop role %s: %s" % (r, e))
+        atexit.register(drop)
+
     def last_run(self):
         r = self.q("SELECT status, counts::text, capabilities::text, warnings::text, error, command"
                    " FROM listen_wiseer.ingest_runs ORDER BY run_id DESC LIMIT 1")

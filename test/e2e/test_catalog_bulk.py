@@ -9,7 +9,6 @@ audio_features set aside and re-created in the same transaction.
  4. While another session reads the library, the bulk write waits 5 s at most, then the import
     writes row by row and succeeds; the reader was never blocked for longer.
  5. A role that does not own the tables (grant_ingest) imports row by row."""
-import atexit
 import os
 import subprocess
 import sys
@@ -37,15 +36,7 @@ DEFINITIONS = ("SELECT d FROM ("
                "                     'listen_wiseer.audio_features'::regclass)) x ORDER BY 1")
 
 
-def drop_role():
-    try:
-        env.q("DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') THEN"
-              " DROP OWNED BY %s CASCADE; DROP ROLE %s; END IF; END $$" % (ROLE, ROLE, ROLE))
-    except RuntimeError as e:
-        print("  warning: could not drop role %s: %s" % (ROLE, e))
-
-
-atexit.register(drop_role)
+env.drop_roles_at_exit(ROLE)
 
 
 def generate(name, seed, ids_file=None):

@@ -2,7 +2,6 @@
 covers the publish rules and log) plus read access to the library for recommend()
 (grant_reader). With grant_ingest alone it fails cleanly (exit 1) and writes nothing to
 Spotify."""
-import atexit
 import os
 
 from publish_env import PublishEnv
@@ -11,15 +10,7 @@ ROLE = "lw_e2e_publish_%d" % os.getpid()
 env = PublishEnv("publish_roles", db_user=ROLE, sync=False)
 
 
-def drop_role():
-    try:
-        env.q("DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') THEN"
-              " DROP OWNED BY %s CASCADE; DROP ROLE %s; END IF; END $$" % (ROLE, ROLE, ROLE))
-    except RuntimeError as e:
-        print("  warning: could not drop role %s: %s" % (ROLE, e))
-
-
-atexit.register(drop_role)
+env.drop_roles_at_exit(ROLE)
 env.q("CREATE ROLE %s LOGIN" % ROLE)
 env.q("SELECT listen_wiseer.grant_ingest('%s')" % ROLE)
 rc, err, _ = env.sync()

@@ -1,7 +1,6 @@
 """Roles: the real lw-ingest syncs and imports connected as a role made by
 listen_wiseer.grant_ingest() (not a superuser); a role made by grant_reader() reads the result
 and calls recommend(), but can neither write nor sync."""
-import atexit
 import os
 import subprocess
 
@@ -19,16 +18,7 @@ lib = load_library()
 X = expected_library(lib)
 
 
-def drop_roles():
-    for r in (INGEST, READER):
-        try:
-            env.q("DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') THEN"
-                  " DROP OWNED BY %s CASCADE; DROP ROLE %s; END IF; END $$" % (r, r, r))
-        except RuntimeError as e:
-            print("  warning: could not drop role %s: %s" % (r, e))
-
-
-atexit.register(drop_roles)
+env.drop_roles_at_exit(INGEST, READER)
 env.q("CREATE ROLE %s LOGIN" % INGEST)
 env.q("CREATE ROLE %s LOGIN" % READER)
 env.q("SELECT listen_wiseer.grant_ingest('%s')" % INGEST)
