@@ -534,6 +534,21 @@ lw_store_close(lw_store *st)
 {
 	if (st == NULL)
 		return;
+	if (st->conn && PQstatus(st->conn) == CONNECTION_OK &&
+		PQtransactionStatus(st->conn) != PQTRANS_ACTIVE &&
+		PQtransactionStatus(st->conn) != PQTRANS_UNKNOWN)
+	{
+		/*
+		 * Release the ingest lock before hanging up. The server drops a session's locks only
+		 * as its backend exits, after this process may be gone, so a run started right after
+		 * this one could find the lock still taken and exit 1 ("another lw-ingest run"): a
+		 * flake of e2e catalog_formats, and `lw-ingest sync && lw-ingest enrich` from cron.
+		 */
+		if (PQtransactionStatus(st->conn) != PQTRANS_IDLE)
+			PQclear(PQexec(st->conn, "ROLLBACK"));
+		PQclear(PQexec(st->conn, "SELECT pg_catalog.pg_advisory_unlock_all()"));
+		lw_log_debug("ingest lock released");
+	}
 	if (st->conn)
 		PQfinish(st->conn);
 	free(st);
