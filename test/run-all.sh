@@ -69,8 +69,9 @@ suite "mock services contract" python_suite test/mock 'test_*.py'
 # a cluster of its own keeps test_crash's restart away from every other suite.
 ASAN_E2E="end-to-end under ASan+UBSan (own cluster, beside the others)"
 ASAN_LOG=$(mktemp "${TMPDIR:-/tmp}/lw-e2e-asan.XXXXXX")
+# (no TCP: the e2e tests use the socket, and every port bound is one a client socket could hold)
 asan_cluster() { LW_PGDATA="$ROOT/.pgdata-test-asan" LW_PGPORT=$((${LW_TEST_PGPORT:-54616} + 4)) \
-	"$ROOT/tools/cluster.sh" "$@"; }
+	LW_LISTEN_TCP=0 "$ROOT/tools/cluster.sh" "$@"; }
 asan_e2e() {
 	need ingestor/build/asan/lw-ingest test/e2e/run.sh || return 1
 	asan_cluster stop >/dev/null 2>&1 || true
@@ -94,6 +95,7 @@ suite "isolation forest vs scikit-learn" checked test/sklearn/agreement.sh test/
 suite "fuzz targets over their corpus" checked test/fuzz/run.sh test/fuzz/run.sh corpus
 suite "long queries are interruptible (timeout, cancel, memory)" checked test/interrupts/interrupts.py test/interrupts/interrupts.py
 suite "documentation links resolve" checked test/docs/check_links.py test/docs/check_links.py
+suite "cluster start waits for a port held for a moment" checked test/cluster/port_busy.sh test/cluster/port_busy.sh
 suite "upgrade from every release keeps the library, matches a fresh install" checked test/upgrade/upgrade.sh test/upgrade/upgrade.sh
 suite "library survives pg_dump/pg_restore, recommend() answers the same" checked test/upgrade/dump_restore.sh test/upgrade/dump_restore.sh
 suite "BI clients (pgjdbc, psqlODBC, libpq over TCP; report in Chromium)" checked test/bi/run.sh test/bi/run.sh

@@ -122,7 +122,18 @@ CONF
 	if [ -f "$DATA/postmaster.pid" ]; then
 		rm -f "$DATA/postmaster.pid"
 	fi
-	run "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 -o "$(server_opts)" start >/dev/null
+	# The project's ports lie in Linux's ephemeral range (32768-60999): another process's client
+	# socket can hold 127.0.0.1:PORT for a moment, and the server cannot listen there (a CI run
+	# lost its sanitizer cluster so). Such a start is tried again for up to 30 s.
+	local tries=0
+	until run "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 -o "$(server_opts)" start >/dev/null; do
+		tries=$((tries + 1))
+		if [ "$tries" -ge 30 ] || ! tail -n 5 "$LOG" | grep -q "could not create any TCP/IP sockets"; then
+			return 1
+		fi
+		echo "cluster: 127.0.0.1:$PORT is in use for now; starting again in 1 s" >&2
+		sleep 1
+	done
 }
 
 stop() {
