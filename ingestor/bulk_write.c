@@ -11,6 +11,7 @@
 
 #include "bulk_write.h"
 #include "log.h"
+#include "pq_exec.h"
 
 /* the tables and those their foreign keys reference, each once, in name order */
 #define INVOLVED_SQL \
@@ -44,44 +45,6 @@ static const char *const definitions_sql =
 "  WHERE k.conrelid = ANY ($1::pg_catalog.regclass[]) AND k.contype = 'f'"
 ") d ORDER BY d.step, d.name";
 
-static void
-set_err(char *err, size_t errsz, const char *what, PGconn *conn, const PGresult *r)
-{
-	const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	size_t		n;
-
-	snprintf(err, errsz, "%s: %s", what, m ? m : PQerrorMessage(conn));
-	n = strlen(err);
-	while (n > 0 && (err[n - 1] == '\n' || err[n - 1] == ' '))
-		err[--n] = '\0';
-}
-
-/* One statement (param may be NULL); the result on success (caller clears), else NULL. */
-static PGresult *
-exec1(PGconn *conn, const char *what, const char *sql, const char *param, char *err,
-	  size_t errsz)
-{
-	const char *params[1] = {param};
-	PGresult   *r = param ? PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0)
-		: PQexec(conn, sql);
-	ExecStatusType s = PQresultStatus(r);
-
-	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
-		return r;
-	set_err(err, errsz, what, conn, r);
-	PQclear(r);
-	return NULL;
-}
-
-static int
-exec0(PGconn *conn, const char *what, const char *sql, char *err, size_t errsz)
-{
-	PGresult   *r = exec1(conn, what, sql, NULL, err, errsz);
-
-	PQclear(r);
-	return r ? 0 : -1;
-}
-
 /*
  * The locks, waiting at most LW_BULK_LOCK_WAIT (inside a savepoint, so that a timeout leaves
  * the transaction as it was). 1 = locked, 0 = busy, -1 = error.
@@ -95,15 +58,15 @@ lock_tables(PGconn *conn, const char *list, char *err, size_t errsz)
 	char		session_wait[64];
 	int			rc;
 
-	r = exec1(conn, "bulk write", "SELECT pg_catalog.current_setting('lock_timeout')", NULL,
-			  err, errsz);
+	r = lw_pq_exec(conn, "bulk write", "SELECT pg_catalog.current_setting('lock_timeout')",
+				   NULL, err, errsz);
 	if (r == NULL)
 		return -1;
 	snprintf(session_wait, sizeof(session_wait), "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
-	if (exec0(conn, "bulk write", "SAVEPOINT lw_bulk_write;"
-			  "SELECT pg_catalog.set_config('lock_timeout', '" LW_BULK_LOCK_WAIT "', true)",
-			  err, errsz) < 0)
+	if (lw_pq_run(conn, "bulk write", "SAVEPOINT lw_bulk_write;"
+				  "SELECT pg_catalog.set_config('lock_timeout', '" LW_BULK_LOCK_WAIT "', true)",
+				  NULL, err, errsz) < 0)
 		return -1;
 	lw_buf_printf(&sql, "LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", list);
 	r = PQexec(conn, sql.data);
@@ -112,21 +75,26 @@ lock_tables(PGconn *conn, const char *list, char *err, size_t errsz)
 	{
 		PQclear(r);
 		/* the session's own lock_timeout again, for the rest of the transaction */
-		if (exec0(conn, "bulk write", "RELEASE SAVEPOINT lw_bulk_write", err, errsz) < 0)
+		if (lw_pq_run(conn, "bulk write", "RELEASE SAVEPOINT lw_bulk_write", NULL, err, errsz) < 0)
 			return -1;
-		r = exec1(conn, "bulk write", "SELECT pg_catalog.set_config('lock_timeout', $1, true)",
-				  session_wait, err, errsz);
+		r = lw_pq_exec(conn, "bulk write",
+					   "SELECT pg_catalog.set_config('lock_timeout', $1, true)", session_wait,
+					   err, errsz);
 		PQclear(r);
 		return r ? 1 : -1;
 	}
 	state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 	rc = state && strcmp(state, "55P03") == 0 ? 0 : -1;	/* lock_not_available */
 	if (rc < 0)
-		set_err(err, errsz, "bulk write: lock", conn, r);
+	{
+		const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+
+		lw_pq_set_err(err, errsz, "bulk write: lock", m ? m : PQerrorMessage(conn));
+	}
 	PQclear(r);
 	/* (rolling back to the savepoint also restores the lock_timeout) */
-	if (rc == 0 && exec0(conn, "bulk write", "ROLLBACK TO SAVEPOINT lw_bulk_write;"
-						 "RELEASE SAVEPOINT lw_bulk_write", err, errsz) < 0)
+	if (rc == 0 && lw_pq_run(conn, "bulk write", "ROLLBACK TO SAVEPOINT lw_bulk_write;"
+						 "RELEASE SAVEPOINT lw_bulk_write", NULL, err, errsz) < 0)
 		return -1;
 	return rc;
 }
@@ -141,7 +109,7 @@ lw_bulk_begin(PGconn *conn, const char *tables, lw_bulk *b, char *why, size_t wh
 	int			rc;
 
 	memset(b, 0, sizeof(*b));
-	r = exec1(conn, "bulk write: owner", owner_sql, tables, err, errsz);
+	r = lw_pq_exec(conn, "bulk write: owner", owner_sql, tables, err, errsz);
 	if (r == NULL)
 		return -1;
 	owner = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
@@ -158,7 +126,7 @@ lw_bulk_begin(PGconn *conn, const char *tables, lw_bulk *b, char *why, size_t wh
 	if (rc <= 0)
 		return rc;
 
-	r = exec1(conn, "bulk write: definitions", definitions_sql, tables, err, errsz);
+	r = lw_pq_exec(conn, "bulk write: definitions", definitions_sql, tables, err, errsz);
 	if (r == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++)
@@ -168,7 +136,7 @@ lw_bulk_begin(PGconn *conn, const char *tables, lw_bulk *b, char *why, size_t wh
 		b->dropped++;
 	}
 	PQclear(r);
-	rc = b->dropped == 0 ? 0 : exec0(conn, "bulk write: drop", drop.data, err, errsz);
+	rc = b->dropped == 0 ? 0 : lw_pq_run(conn, "bulk write: drop", drop.data, NULL, err, errsz);
 	lw_buf_free(&drop);
 	if (rc < 0)
 	{
@@ -183,7 +151,7 @@ int
 lw_bulk_end(PGconn *conn, lw_bulk *b, char *err, size_t errsz)
 {
 	int			rc = b->dropped == 0 ? 0
-		: exec0(conn, "bulk write: re-create", b->restore.data, err, errsz);
+		: lw_pq_run(conn, "bulk write: re-create", b->restore.data, NULL, err, errsz);
 
 	lw_bulk_free(b);
 	return rc;

@@ -14,6 +14,7 @@
 #include "bulk_write.h"
 #include "catalog_store.h"
 #include "log.h"
+#include "pq_exec.h"
 #include "store.h"
 #include "util.h"
 
@@ -26,48 +27,12 @@ struct lw_cat_copy
 	lw_buf		arr;			/* scratch for array literals */
 };
 
-static void
-set_err(char *err, size_t errsz, const char *what, const char *pgmsg)
-{
-	size_t		n;
-
-	snprintf(err, errsz, "%s: %s", what, pgmsg && *pgmsg ? pgmsg : "unknown error");
-	n = strlen(err);
-	while (n > 0 && (err[n - 1] == '\n' || err[n - 1] == ' '))
-		err[--n] = '\0';
-}
-
-/* One statement; returns the result (caller clears) or NULL with err set. */
-static PGresult *
-q(PGconn *conn, const char *what, const char *sql, const char *param, char *err, size_t errsz)
-{
-	const char *params[1] = {param};
-	double		t0 = lw_monotonic();
-
-	/* without a parameter: the simple protocol, which also runs several statements */
-	PGresult   *r = param ? PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0)
-		: PQexec(conn, sql);
-	ExecStatusType s = PQresultStatus(r);
-
-	lw_log_debug("%s: %.2f s", what, lw_monotonic() - t0);
-
-	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
-	{
-		const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-
-		set_err(err, errsz, what, m ? m : PQerrorMessage(conn));
-		PQclear(r);
-		return NULL;
-	}
-	return r;
-}
-
 /* A statement whose first row's columns are counts (NULL = 0). */
 static int
 counts(PGconn *conn, const char *what, const char *sql, const char *param, long *const *out,
 	   int n, char *err, size_t errsz)
 {
-	PGresult   *r = q(conn, what, sql, param, err, errsz);
+	PGresult   *r = lw_pq_exec(conn, what, sql, param, err, errsz);
 
 	if (r == NULL)
 		return -1;
@@ -77,21 +42,10 @@ counts(PGconn *conn, const char *what, const char *sql, const char *param, long 
 	return 0;
 }
 
-static int
-run(PGconn *conn, const char *what, const char *sql, const char *param, char *err, size_t errsz)
-{
-	PGresult   *r = q(conn, what, sql, param, err, errsz);
-
-	if (r == NULL)
-		return -1;
-	PQclear(r);
-	return 0;
-}
-
 int
 lw_cat_stage_prepare(lw_store *st, char *err, size_t errsz)
 {
-	return run(lw_store_conn(st), "catalog stage",
+	return lw_pq_run(lw_store_conn(st), "catalog stage",
 			   "CREATE TEMP TABLE IF NOT EXISTS lw_cat_rows ("
 			   " ord bigint, track_id text, name text, album text, release_date text,"
 			   " release_precision text, duration_ms integer, explicit boolean,"
@@ -121,7 +75,7 @@ lw_cat_copy_begin(lw_store *st, bool artists, char *err, size_t errsz)
 			   : "COPY pg_temp.lw_cat_rows FROM STDIN");
 	if (PQresultStatus(r) != PGRES_COPY_IN)
 	{
-		set_err(err, errsz, "catalog copy", PQresultErrorMessage(r));
+		lw_pq_set_err(err, errsz, "catalog copy", PQresultErrorMessage(r));
 		PQclear(r);
 		free(c);
 		return NULL;
@@ -164,7 +118,7 @@ maybe_flush(lw_cat_copy *c, size_t at, char *err, size_t errsz)
 		return 0;
 	if (c->b.len > 0 && PQputCopyData(c->conn, c->b.data, (int) c->b.len) != 1)
 	{
-		set_err(err, errsz, "catalog copy", PQerrorMessage(c->conn));
+		lw_pq_set_err(err, errsz, "catalog copy", PQerrorMessage(c->conn));
 		return -1;
 	}
 	c->b.len = 0;
@@ -261,14 +215,14 @@ lw_cat_copy_end(lw_cat_copy *c, bool ok, char *err, size_t errsz)
 	if (PQputCopyEnd(c->conn, ok ? NULL : "import-catalog stopped") != 1)
 	{
 		if (rc == 0)
-			set_err(err, errsz, "catalog copy", PQerrorMessage(c->conn));
+			lw_pq_set_err(err, errsz, "catalog copy", PQerrorMessage(c->conn));
 		rc = -1;
 	}
 	while ((r = PQgetResult(c->conn)) != NULL)
 	{
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && ok)
 		{
-			set_err(err, errsz, "catalog copy", PQresultErrorMessage(r));
+			lw_pq_set_err(err, errsz, "catalog copy", PQresultErrorMessage(r));
 			rc = -1;
 		}
 		PQclear(r);
@@ -413,7 +367,7 @@ static const char *const credits_insert_sql =
 	"danceability, energy, key, loudness, mode, speechiness, acousticness, instrumentalness," \
 	" liveness, valence, tempo, duration_ms, time_signature"
 
-static const char *const features_sql =
+static const char *const features_insert_sql =
 "WITH ins AS ("
 " INSERT INTO listen_wiseer.audio_features (track_id, " CAT_FEATURE_COLUMNS ", source, source_detail)"
 " SELECT s.track_id, s.danceability, s.energy, s.key, s.loudness, s.mode, s.speechiness,"
@@ -454,12 +408,12 @@ static int
 merge_credits_features(PGconn *conn, const char *catalog, lw_cat_merge *m, char *err,
 					   size_t errsz)
 {
-	return run(conn, "catalog merge (credits)", credits_sql, NULL, err, errsz) < 0 ||
+	return lw_pq_run(conn, "catalog merge (credits)", credits_sql, NULL, err, errsz) < 0 ||
 		counts(conn, "catalog merge (credits)", credits_insert_sql, NULL,
 			   (long *const[]) {&m->credits_written}, 1, err, errsz) < 0 ||
 		counts(conn, "catalog merge (features)", features_update_sql, catalog,
 			   (long *const[]) {&m->features_updated}, 1, err, errsz) < 0 ||
-		counts(conn, "catalog merge (features)", features_sql, catalog,
+		counts(conn, "catalog merge (features)", features_insert_sql, catalog,
 			   (long *const[]) {&m->features_new}, 1, err, errsz) < 0 ? -1 : 0;
 }
 
@@ -501,9 +455,9 @@ lw_cat_merge_run(lw_store *st, const char *catalog, long bulk_min, lw_cat_merge 
 {
 	PGconn	   *conn = lw_store_conn(st);
 	memset(m, 0, sizeof(*m));
-	if (run(conn, "catalog merge", "BEGIN", NULL, err, errsz) < 0)
+	if (lw_pq_run(conn, "catalog merge", "BEGIN", NULL, err, errsz) < 0)
 		return -1;
-	if (run(conn, "catalog merge (prepare)", merge_prepare_sql, NULL, err, errsz) < 0 ||
+	if (lw_pq_run(conn, "catalog merge (prepare)", merge_prepare_sql, NULL, err, errsz) < 0 ||
 		counts(conn, "catalog merge (staged)", staged_sql, NULL,
 			   (long *const[]) {&m->tracks, &m->duplicates, &m->without_features}, 3, err, errsz) < 0 ||
 		counts(conn, "catalog merge (tracks)", tracks_new_sql, catalog,
@@ -513,8 +467,8 @@ lw_cat_merge_run(lw_store *st, const char *catalog, long bulk_min, lw_cat_merge 
 		counts(conn, "catalog merge (library tracks)", tracks_library_sql, catalog,
 			   (long *const[]) {&m->tracks_library_marked, &m->tracks_in_library,
 			   &m->tracks_other_catalog}, 3, err, errsz) < 0 ||
-		run(conn, "catalog merge (owned)", owned_sql, catalog, err, errsz) < 0 ||
-		run(conn, "catalog merge (owned)", "ANALYZE pg_temp.lw_cat_own", NULL, err, errsz) < 0 ||
+		lw_pq_run(conn, "catalog merge (owned)", owned_sql, catalog, err, errsz) < 0 ||
+		lw_pq_run(conn, "catalog merge (owned)", "ANALYZE pg_temp.lw_cat_own", NULL, err, errsz) < 0 ||
 		counts(conn, "catalog merge (artists)", artists_sql, NULL,
 			   (long *const[]) {&m->artists_new}, 1, err, errsz) < 0 ||
 		counts(conn, "catalog merge (genres)", genres_sql, NULL,
@@ -522,7 +476,7 @@ lw_cat_merge_run(lw_store *st, const char *catalog, long bulk_min, lw_cat_merge 
 		merge_bulk_part(conn, catalog, bulk_min, m, err, errsz) < 0 ||
 		counts(conn, "catalog merge (features)", features_kept_sql, catalog,
 			   (long *const[]) {&m->features_kept}, 1, err, errsz) < 0 ||
-		run(conn, "catalog merge", "COMMIT", NULL, err, errsz) < 0)
+		lw_pq_run(conn, "catalog merge", "COMMIT", NULL, err, errsz) < 0)
 	{
 		PQclear(PQexec(conn, "ROLLBACK"));
 		return -1;

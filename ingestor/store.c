@@ -28,6 +28,7 @@ struct lw_store
 	long		feat_ord;		/* arrival order of staged features */
 	long		stage_uses;		/* stage resets since the last VACUUM of the stage tables */
 	bool		stage_analyzed; /* the stage tables have statistics */
+	bool		locked;			/* holds the ingest lock (lw_store_lock) */
 };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -529,12 +530,20 @@ lw_store_open(const char *conninfo, char *msg, size_t msgsz)
 	return st;
 }
 
+/* the ingest lock's two keys, as the text parameters of pg_advisory_*(int4, int4) */
+static void
+lock_key(char a[16], char b[16])
+{
+	snprintf(a, 16, "%d", LW_LOCK_CLASS);
+	snprintf(b, 16, "%d", LW_LOCK_OBJ);
+}
+
 void
 lw_store_close(lw_store *st)
 {
 	if (st == NULL)
 		return;
-	if (st->conn && PQstatus(st->conn) == CONNECTION_OK &&
+	if (st->locked && PQstatus(st->conn) == CONNECTION_OK &&
 		PQtransactionStatus(st->conn) != PQTRANS_ACTIVE &&
 		PQtransactionStatus(st->conn) != PQTRANS_UNKNOWN)
 	{
@@ -543,11 +552,21 @@ lw_store_close(lw_store *st)
 		 * as its backend exits, after this process may be gone, so a run started right after
 		 * this one could find the lock still taken and exit 1 ("another lw-ingest run"): a
 		 * flake of e2e catalog_formats, and `lw-ingest sync && lw-ingest enrich` from cron.
+		 * The debug line reports the server's answer (e2e back_to_back reads it).
 		 */
+		char		a[16],
+					b[16];
+		const char *p[2] = {a, b};
+		PGresult   *r;
+
 		if (PQtransactionStatus(st->conn) != PQTRANS_IDLE)
 			PQclear(PQexec(st->conn, "ROLLBACK"));
-		PQclear(PQexec(st->conn, "SELECT pg_catalog.pg_advisory_unlock_all()"));
-		lw_log_debug("ingest lock released");
+		lock_key(a, b);
+		r = PQexecParams(st->conn, "SELECT pg_catalog.pg_advisory_unlock($1::int4, $2::int4)",
+						 2, NULL, p, NULL, NULL, 0);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), "t") == 0)
+			lw_log_debug("ingest lock released");
+		PQclear(r);
 	}
 	if (st->conn)
 		PQfinish(st->conn);
@@ -599,11 +618,15 @@ lw_store_lock(lw_store *st, bool wait, int lock_timeout_s)
 	PGresult   *r;
 	int			got;
 
-	snprintf(a, sizeof(a), "%d", LW_LOCK_CLASS);
-	snprintf(b, sizeof(b), "%d", LW_LOCK_OBJ);
+	lock_key(a, b);
 	if (wait)
-		return exec(st, "advisory lock", "SELECT pg_catalog.pg_advisory_lock($1::int4, $2::int4)",
-					2, p) < 0 || set_lock_timeout(st, lock_timeout_s) < 0 ? -1 : 0;
+	{
+		if (exec(st, "advisory lock", "SELECT pg_catalog.pg_advisory_lock($1::int4, $2::int4)",
+				 2, p) < 0)
+			return -1;
+		st->locked = true;
+		return set_lock_timeout(st, lock_timeout_s) < 0 ? -1 : 0;
+	}
 	r = run(st, "advisory lock",
 			"SELECT pg_catalog.pg_try_advisory_lock($1::int4, $2::int4)", 2, p);
 	if (r == NULL)
@@ -612,6 +635,7 @@ lw_store_lock(lw_store *st, bool wait, int lock_timeout_s)
 	PQclear(r);
 	if (!got)
 		return 1;
+	st->locked = true;
 	return set_lock_timeout(st, lock_timeout_s) < 0 ? -1 : 0;
 }
 

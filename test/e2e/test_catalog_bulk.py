@@ -66,10 +66,10 @@ def fresh_library():
     env.eq(rc, 0, "sync (%s)" % err.strip()[-200:])
 
 
-def import_catalog(paths, bulk, **kw):
-    rc, err, _ = env.run("import-catalog", paths[0], "--artists", paths[1],
-                         extra_env=dict({"LW_CATALOG_BULK": str(bulk)}, **kw.pop("extra_env", {})),
-                         **kw)
+def import_catalog(paths, bulk, extra_env=None):
+    e = {"LW_CATALOG_BULK": str(bulk)}
+    e.update(extra_env or {})
+    rc, err, _ = env.run("import-catalog", paths[0], "--artists", paths[1], extra_env=e)
     run = env.last_run()
     return rc, err, run["counts"] if run else {}
 
